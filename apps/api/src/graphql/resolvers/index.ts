@@ -1,0 +1,16 @@
+import { ApiTokensResolver } from './api-tokens.resolver';
+import { AuditLogResolver } from './audit-log.resolver';
+import { InvitationsResolver } from './invitations.resolver';
+import { MembersResolver } from './members.resolver';
+import { OrganizationResolver } from './organization.resolver';
+import { ViewerResolver } from './viewer.resolver';
+
+/** Every resolver of the API: the schema printer and the guard test read this list. */
+export const RESOLVERS = [
+  ViewerResolver,
+  OrganizationResolver,
+  MembersResolver,
+  InvitationsResolver,
+  ApiTokensResolver,
+  AuditLogResolver,
+];

@@ -1,0 +1,3 @@
+export * from './actor';
+export * from './audit-log.service';
+export * from './audit.module';

@@ -1,0 +1,45 @@
+// `npm run db:migrate`: creates the database if needed and applies pending migrations with our
+// runner (see ../migrations/migrate.ts for why not `prisma migrate deploy`).
+// An entry point, so it reads process.env directly.
+import {
+  databaseNameOf,
+  ensureDatabase,
+  MigrationError,
+  migrateDatabase,
+  redactUrl,
+} from '../migrations/migrate';
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/streamplane';
+
+function say(line: string): void {
+  process.stdout.write(`[streamplane] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const database = databaseNameOf(databaseUrl);
+  say(`Migrating ${redactUrl(databaseUrl)}`);
+  if (await ensureDatabase(databaseUrl)) say(`Created database ${database}`);
+  const { applied } = await migrateDatabase(databaseUrl, { log: say });
+  say(applied.length === 0 ? 'Nothing to apply.' : `Applied ${applied.length} migration(s): ${applied.join(', ')}`);
+}
+
+function explain(error: unknown): string {
+  if (error instanceof MigrationError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  // Node reports a refused connection to a multi-address host as an AggregateError with no message.
+  const message = (error instanceof Error && error.message) || (typeof code === 'string' ? code : String(error));
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') {
+    return `Cannot reach PostgreSQL (${message}). Is it running? Try: npm run services:up`;
+  }
+  // Anything else is unexpected: keep the stack.
+  return error instanceof Error && error.stack ? error.stack : message;
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`[streamplane] Migration failed: ${explain(error)}\n`);
+    process.exit(1);
+  },
+);

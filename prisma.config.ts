@@ -1,0 +1,8 @@
+import { defineConfig } from 'prisma/config';
+
+// Used by the prisma CLI (generate, validate, format; and `migrate deploy` where its engine can be installed).
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/streamplane' },
+});
