@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@streamplane/config';
 import { createLogger, Metrics, PinoNestLogger } from '@streamplane/observability';
+import type { FastifyServerOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { ApiModule } from './api.module';
 import { sendError } from './http/rest-exception.filter';
@@ -14,11 +15,29 @@ export interface ApiAppOptions {
   logDestination?: DestinationStream;
 }
 
+/**
+ * Errors Fastify raises before any handler runs (malformed JSON, body too large, wrong media type) go to
+ * the server's error handler, which Fastify binds to each route when the route is added. Nest installs
+ * its own only after adding its routes, and it would turn them into bare HttpExceptions that drop the
+ * codes telling them apart; so ours is installed first and Nest's request to replace it is declined.
+ * Errors thrown inside handlers still go through Nest's exception filters.
+ */
+class ApiFastifyAdapter extends FastifyAdapter {
+  constructor(options: FastifyServerOptions) {
+    super(options);
+    this.getInstance().setErrorHandler((error, request, reply) => sendError(reply, error, request.id));
+  }
+
+  override setErrorHandler(): never {
+    return this.getInstance() as never;
+  }
+}
+
 /** Builds the api (used by main.ts and by the integration tests, so both run the same app). */
 export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = createLogger({ level: config.log.level, name: 'api' }, options.logDestination);
   const metrics = new Metrics();
-  const adapter = new FastifyAdapter({
+  const adapter = new ApiFastifyAdapter({
     loggerInstance: logger,
     genReqId: requestIdOf,
     bodyLimit: config.http.bodyLimitBytes,
@@ -26,11 +45,12 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, metrics), adapter, {
     logger: new PinoNestLogger(logger),
+    // Nest would add a form-urlencoded parser; the api takes JSON only.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON bodies: a cross-site HTML form (text/plain, form-encoded) cannot reach a handler.
   fastify.removeContentTypeParser('text/plain');
-  fastify.setErrorHandler((error, request, reply) => sendError(reply, error, request.id));
   installRequestHooks(fastify, metrics);
   await app.register(fastifyCookie);
   app.enableShutdownHooks();

@@ -5,15 +5,22 @@ import type { Logger } from 'pino';
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
-  log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+  log(message: unknown, context?: string, ...rest: string[]): void {
+    // `logger.log(obj, 'what happened')` from a service arrives as (obj, 'what happened', context).
+    if (rest.length > 0) this.write('info', message, rest[rest.length - 1], undefined, context);
+    else this.write('info', message, context);
   }
-  error(message: unknown, stackOrContext?: string, context?: string): void {
-    const stack = context ? stackOrContext : undefined;
-    this.write('error', message, context ?? stackOrContext, stack);
+  error(message: unknown, stackOrText?: string, context?: string): void {
+    // Nest passes (message, stack, context); `logger.error(obj, 'what happened')` lands the text in `stack`.
+    if (stackOrText && !stackOrText.includes('\n    at ')) {
+      this.write('error', message, context, undefined, stackOrText);
+    } else {
+      this.write('error', message, context ?? stackOrText, context ? stackOrText : undefined);
+    }
   }
-  warn(message: unknown, context?: string): void {
-    this.write('warn', message, context);
+  warn(message: unknown, context?: string, ...rest: string[]): void {
+    if (rest.length > 0) this.write('warn', message, rest[rest.length - 1], undefined, context);
+    else this.write('warn', message, context);
   }
   debug(message: unknown, context?: string): void {
     this.write('debug', message, context);
@@ -25,11 +32,17 @@ export class PinoNestLogger implements LoggerService {
     this.write('fatal', message, context);
   }
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, context?: string, stack?: string): void {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    context?: string,
+    stack?: string,
+    text?: string,
+  ): void {
     if (message instanceof Error) {
-      this.logger[level]({ context, err: message }, message.message);
+      this.logger[level]({ context, err: message }, text ?? message.message);
     } else if (typeof message === 'object' && message !== null) {
-      this.logger[level]({ context, ...message, stack });
+      this.logger[level]({ context, ...message, stack }, text);
     } else {
       this.logger[level]({ context, stack }, String(message));
     }

@@ -27,6 +27,11 @@ const FASTIFY_ERRORS: Record<string, { kind: ErrorKind; reason: string; message:
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { kind: ErrorKind.BAD_USER_INPUT, reason: 'BAD_CONTENT_LENGTH', message: 'Content-Length does not match the body.' },
 };
 
+function fastifyErrorOf(error: unknown) {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? FASTIFY_ERRORS[code] : undefined;
+}
+
 /** Any error → the one response shape. Unknown errors are logged with their stack and never described. */
 export function toErrorBody(error: unknown, requestId: string): { status: number; body: ErrorBody; retryAfter?: number } {
   if (error instanceof DomainError) {
@@ -36,8 +41,7 @@ export function toErrorBody(error: unknown, requestId: string): { status: number
       body: { error: { code: error.kind, reason: error.reason, message: error.message, requestId, fields: error.details.fields } },
     };
   }
-  const code = (error as { code?: unknown }).code;
-  const known = typeof code === 'string' ? FASTIFY_ERRORS[code] : undefined;
+  const known = fastifyErrorOf(error);
   if (known) {
     return { status: httpStatusOf(known.kind), body: { error: { code: known.kind, reason: known.reason, message: known.message, requestId } } };
   }
@@ -65,6 +69,12 @@ export function toGraphQLError(error: GraphQLError, requestId: string): GraphQLE
     return new GraphQLError(original.message, {
       ...positionOf(error),
       extensions: { code: original.kind, reason: original.reason, requestId, ...detailsOf(original) },
+    });
+  }
+  const fastifyError = fastifyErrorOf(original);
+  if (fastifyError) {
+    return new GraphQLError(fastifyError.message, {
+      extensions: { code: fastifyError.kind, reason: fastifyError.reason, requestId },
     });
   }
   if (!original || original instanceof GraphQLError) {
@@ -109,6 +119,6 @@ export function formatGraphQLResponse(execution: ExecutionResult, requestId: str
   const errors = (execution.errors ?? []).flatMap(unwrapRefusal).map((e) => toGraphQLError(e, requestId));
   // Reached the resolvers → 200 with errors (GraphQL convention); refused before execution → 400.
   if (execution.data !== undefined) return { statusCode: 200, response: { data: execution.data, errors } };
-  const internal = errors.some((e) => e.extensions.code === ErrorKind.INTERNAL);
-  return { statusCode: internal ? 500 : 400, response: { errors } };
+  const kind = (errors[0]?.extensions.code as ErrorKind | undefined) ?? ErrorKind.INTERNAL;
+  return { statusCode: httpStatusOf(kind), response: { errors } };
 }

@@ -21,14 +21,19 @@ async function main(): Promise<void> {
   say(`Migrating ${redactUrl(databaseUrl)}`);
   if (await ensureDatabase(databaseUrl)) say(`Created database ${database}`);
   const { applied } = await migrateDatabase(databaseUrl, { log: say });
-  say(applied.length === 0 ? 'Nothing to apply.' : `Applied ${applied.length} migration(s): ${applied.join(', ')}`);
+  say(
+    applied.length === 0
+      ? 'Nothing to apply.'
+      : `Applied ${applied.length} migration(s): ${applied.join(', ')}`,
+  );
 }
 
 function explain(error: unknown): string {
   if (error instanceof MigrationError) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
   // Node reports a refused connection to a multi-address host as an AggregateError with no message.
-  const message = (error instanceof Error && error.message) || (typeof code === 'string' ? code : String(error));
+  const message =
+    (error instanceof Error && error.message) || (typeof code === 'string' ? code : String(error));
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') {
     return `Cannot reach PostgreSQL (${message}). Is it running? Try: npm run services:up`;
   }

@@ -81,7 +81,9 @@ export function sha256Hex(data: string | Buffer): string {
  */
 export function checksumMatches(sql: string, checksum: string): boolean {
   const wanted = checksum.toLowerCase();
-  return [sql, sql.replace(/\r\n/g, '\n'), sql.replace(/\n/g, '\r\n')].some((variant) => sha256Hex(variant) === wanted);
+  return [sql, sql.replace(/\r\n/g, '\n'), sql.replace(/\n/g, '\r\n')].some(
+    (variant) => sha256Hex(variant) === wanted,
+  );
 }
 
 /** Double-quotes an identifier for SQL (doubling embedded quotes), e.g. a database name. */
@@ -90,10 +92,10 @@ export function quoteIdent(name: string): string {
   return escapeIdentifier(name);
 }
 
-/** The database name in a `postgresql://` URL. */
+/** The database name in a `postgresql://` URL, decoded the way `pg` decodes it (decodeURI). */
 export function databaseNameOf(databaseUrl: string): string {
   const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const name = decodeURI(url.pathname.replace(/^\//, ''));
   if (!name) throw new Error(`The database URL names no database: ${redactUrl(databaseUrl)}`);
   return name;
 }
@@ -101,7 +103,8 @@ export function databaseNameOf(databaseUrl: string): string {
 /** The same server, credentials and options, but another database. */
 export function withDatabaseName(databaseUrl: string, database: string): string {
   const url = new URL(databaseUrl);
-  url.pathname = `/${encodeURIComponent(database)}`;
+  // The URL setter percent-encodes what a path cannot hold; `pg` decodes it again with decodeURI.
+  url.pathname = `/${database}`;
   return url.toString();
 }
 
@@ -143,12 +146,16 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
 }
 
 /** Reads `<dir>/<name>/migration.sql` for every sub-folder, in name order (Prisma's order). */
-export async function readMigrations(migrationsDir: string = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
+export async function readMigrations(
+  migrationsDir: string = DEFAULT_MIGRATIONS_DIR,
+): Promise<MigrationFile[]> {
   let entries;
   try {
     entries = await fs.readdir(migrationsDir, { withFileTypes: true });
   } catch (error) {
-    throw new MigrationError(`Cannot read the migrations folder ${migrationsDir}: ${(error as Error).message}`);
+    throw new MigrationError(
+      `Cannot read the migrations folder ${migrationsDir}: ${(error as Error).message}`,
+    );
   }
   // Byte-wise order, not locale order: timestamps prefix the names, and Prisma sorts them the same way.
   const names = entries
@@ -174,7 +181,10 @@ export async function readMigrations(migrationsDir: string = DEFAULT_MIGRATIONS_
  * each in `_prisma_migrations`. Holds Prisma's advisory lock throughout, so concurrent callers
  * (two processes starting at once, parallel test set-up) apply every migration exactly once.
  */
-export async function migrateDatabase(databaseUrl: string, options: MigrateOptions = {}): Promise<MigrateResult> {
+export async function migrateDatabase(
+  databaseUrl: string,
+  options: MigrateOptions = {},
+): Promise<MigrateResult> {
   const log = options.log ?? (() => undefined);
   const lockTimeoutMs = options.lockTimeoutMs ?? 120_000;
   // Read the folder before touching the database: a broken folder should not even take the lock.
@@ -239,7 +249,9 @@ async function acquireLock(client: Client, timeoutMs: number, databaseUrl: strin
  */
 export function planMigrations(
   migrations: readonly MigrationFile[],
-  rows: ReadonlyArray<Pick<AppliedRow, 'migration_name' | 'checksum' | 'finished_at' | 'rolled_back_at' | 'logs'>>,
+  rows: ReadonlyArray<
+    Pick<AppliedRow, 'migration_name' | 'checksum' | 'finished_at' | 'rolled_back_at' | 'logs'>
+  >,
 ): MigrationFile[] {
   const onDisk = new Map(migrations.map((migration) => [migration.name, migration]));
   const live = rows.filter((row) => row.rolled_back_at === null);

@@ -76,7 +76,13 @@ const PRISMA_ACTIONS: Record<string, string> = {
   SetNull: 'SET NULL',
   SetDefault: 'SET DEFAULT',
 };
-const PG_ACTIONS: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+const PG_ACTIONS: Record<string, string> = {
+  a: 'NO ACTION',
+  r: 'RESTRICT',
+  c: 'CASCADE',
+  n: 'SET NULL',
+  d: 'SET DEFAULT',
+};
 
 /** Client-side default generators: Prisma creates no database default for them. */
 const CLIENT_SIDE_DEFAULTS = new Set(['uuid', 'cuid', 'nanoid', 'ulid']);
@@ -119,7 +125,7 @@ export async function describeDatamodel(source: string): Promise<string[]> {
     const name = en.dbName ?? en.name;
     enumNames.set(en.name, name);
     for (const value of en.values) enumValues.set(`${en.name}.${value.name}`, value.dbName ?? value.name);
-    lines.push(`enum ${name} (${en.values.map((v) => `'${v.dbName ?? v.name}'`).join(', ')})`);
+    lines.push(`enum ${name}: ${en.values.map((v) => `'${v.dbName ?? v.name}'`).join(', ')}`);
   }
 
   const models = new Map(datamodel.models.map((model) => [model.name, model]));
@@ -132,7 +138,9 @@ export async function describeDatamodel(source: string): Promise<string[]> {
 
   for (const model of datamodel.models) {
     if (model.schema && model.schema !== 'public') {
-      throw new Error(`Model ${model.name} lives in schema "${model.schema}"; the drift check only covers "public".`);
+      throw new Error(
+        `Model ${model.name} lives in schema "${model.schema}"; the drift check only covers "public".`,
+      );
     }
     const table = tableOf(model);
     lines.push(`table ${table}`);
@@ -143,11 +151,15 @@ export async function describeDatamodel(source: string): Promise<string[]> {
         continue;
       }
       if (field.kind === 'unsupported') {
-        throw new Error(`${model.name}.${field.name} is Unsupported(...); teach the drift check its type first.`);
+        throw new Error(
+          `${model.name}.${field.name} is Unsupported(...); teach the drift check its type first.`,
+        );
       }
       const column = field.dbName ?? field.name;
       const type =
-        field.kind === 'enum' ? `enum ${enumNames.get(field.type) ?? field.type}` : scalarColumnType(model, field);
+        field.kind === 'enum'
+          ? `enum ${enumNames.get(field.type) ?? field.type}`
+          : scalarColumnType(model, field);
       // Prisma's PostgreSQL migrations create list columns without NOT NULL, whatever the `?`.
       const notNull = field.isRequired && !field.isList;
       const defaultValue = expectedDefault(model, field, enumValues);
@@ -165,17 +177,40 @@ export async function describeDatamodel(source: string): Promise<string[]> {
         throw new Error(`${model.name}: operator classes in indexes are not covered by the drift check yet.`);
       }
     }
-    const columns = index.fields.map((f, i) => `${columnNames[i]}${f.sortOrder === 'desc' ? ' DESC' : ''}`).join(', ');
-    const method = index.algorithm && index.algorithm.toLowerCase() !== 'btree' ? index.algorithm.toLowerCase() : 'btree';
+    const columns = index.fields
+      .map((f, i) => `${columnNames[i]}${f.sortOrder === 'desc' ? ' DESC' : ''}`)
+      .join(', ');
+    const method =
+      index.algorithm && index.algorithm.toLowerCase() !== 'btree' ? index.algorithm.toLowerCase() : 'btree';
     switch (index.type) {
       case 'id':
-        lines.push(`primary key ${index.dbName ?? prismaConstraintName(table, [], 'pkey')}: ${table} (${columns})`);
+        lines.push(
+          `primary key ${index.dbName ?? prismaConstraintName(table, [], 'pkey')}: ${table} (${columns})`,
+        );
         break;
       case 'unique':
-        lines.push(indexLine('unique index', index.dbName ?? prismaConstraintName(table, columnNames, 'key'), table, columns, method, null));
+        lines.push(
+          indexLine(
+            'unique index',
+            index.dbName ?? prismaConstraintName(table, columnNames, 'key'),
+            table,
+            columns,
+            method,
+            null,
+          ),
+        );
         break;
       case 'normal':
-        lines.push(indexLine('index', index.dbName ?? prismaConstraintName(table, columnNames, 'idx'), table, columns, method, null));
+        lines.push(
+          indexLine(
+            'index',
+            index.dbName ?? prismaConstraintName(table, columnNames, 'idx'),
+            table,
+            columns,
+            method,
+            null,
+          ),
+        );
         break;
       case 'fulltext':
         throw new Error(`${model.name}: @@fulltext is not a PostgreSQL feature.`);
@@ -199,7 +234,10 @@ function describeRelation(
     // The other side holds the foreign key — unless both sides are lists: an implicit many-to-many,
     // whose hidden join table (`_RelationName`) this check does not model.
     const back = target.fields.find(
-      (f) => f.kind === 'object' && f.relationName === field.relationName && !(target === model && f.name === field.name),
+      (f) =>
+        f.kind === 'object' &&
+        f.relationName === field.relationName &&
+        !(target === model && f.name === field.name),
     );
     if (field.isList && back?.isList) {
       throw new Error(
@@ -225,22 +263,32 @@ function scalarColumnType(model: DmmfModel, field: DmmfField): string {
     const [name, args] = field.nativeType;
     const render = NATIVE_TYPES[name];
     if (!render) {
-      throw new Error(`${model.name}.${field.name}: native type @db.${name} is unknown to the drift check; add it to NATIVE_TYPES.`);
+      throw new Error(
+        `${model.name}.${field.name}: native type @db.${name} is unknown to the drift check; add it to NATIVE_TYPES.`,
+      );
     }
     return render(args);
   }
   const type = SCALAR_TYPES[field.type];
-  if (!type) throw new Error(`${model.name}.${field.name}: scalar type ${field.type} is unknown to the drift check.`);
+  if (!type)
+    throw new Error(`${model.name}.${field.name}: scalar type ${field.type} is unknown to the drift check.`);
   return type;
 }
 
 /** The database default Prisma creates for a field, canonicalised like {@link canonicalDbDefault}; null for none. */
-function expectedDefault(model: DmmfModel, field: DmmfField, enumValues: ReadonlyMap<string, string>): string | null {
+function expectedDefault(
+  model: DmmfModel,
+  field: DmmfField,
+  enumValues: ReadonlyMap<string, string>,
+): string | null {
   const value = field.default;
   if (value === undefined || value === null) return null;
   const scalar = (v: string | number | boolean): string => {
     if (field.kind === 'enum') return enumValues.get(`${field.type}.${String(v)}`) ?? String(v);
-    if (field.type === 'DateTime' && typeof v === 'string') return canonicalTimestamp(v);
+    if (field.type === 'DateTime' && typeof v === 'string') {
+      const timestamp = canonicalTimestamp(v);
+      return field.nativeType?.[0] === 'Date' ? timestamp.slice(0, 10) : timestamp; // PostgreSQL prints '2024-05-06'
+    }
     return String(v);
   };
   if (Array.isArray(value)) return `[${value.map(scalar).join(', ')}]`;
@@ -254,23 +302,46 @@ function expectedDefault(model: DmmfModel, field: DmmfField, enumValues: Readonl
         return 'CURRENT_TIMESTAMP';
       case 'dbgenerated':
         if (typeof fn.args[0] === 'string') return normaliseExpression(fn.args[0]);
-        throw new Error(`${model.name}.${field.name}: @default(dbgenerated()) without an expression is not checkable.`);
+        throw new Error(
+          `${model.name}.${field.name}: @default(dbgenerated()) without an expression is not checkable.`,
+        );
       default:
         throw new Error(`${model.name}.${field.name}: default ${fn.name}() is unknown to the drift check.`);
     }
   }
-  return scalar(value as string | number | boolean);
+  return scalar(value);
 }
 
-function columnLine(table: string, column: string, type: string, notNull: boolean, defaultValue: string | null): string {
+function columnLine(
+  table: string,
+  column: string,
+  type: string,
+  notNull: boolean,
+  defaultValue: string | null,
+): string {
   return `column ${table}.${column}: ${type}${notNull ? ' NOT NULL' : ''}${defaultValue === null ? '' : ` DEFAULT ${defaultValue}`}`;
 }
 
-function indexLine(kind: string, name: string, table: string, columns: string, method: string, predicate: string | null): string {
+function indexLine(
+  kind: string,
+  name: string,
+  table: string,
+  columns: string,
+  method: string,
+  predicate: string | null,
+): string {
   return `${kind} ${name}: ${table} (${columns})${method === 'btree' ? '' : ` USING ${method}`}${predicate ? ` WHERE ${predicate}` : ''}`;
 }
 
-function fkLine(name: string, table: string, columns: string, refTable: string, refColumns: string, onDelete: string, onUpdate: string): string {
+function fkLine(
+  name: string,
+  table: string,
+  columns: string,
+  refTable: string,
+  refColumns: string,
+  onDelete: string,
+  onUpdate: string,
+): string {
   return `foreign key ${name}: ${table} (${columns}) REFERENCES ${refTable} (${refColumns}) ON DELETE ${onDelete} ON UPDATE ${onUpdate}`;
 }
 
@@ -287,7 +358,10 @@ function canonicalTimestamp(text: string): string {
 
 /** Strips a trailing `::type` cast, e.g. `'x'::character varying` or `'a'::"Role"[]`. */
 function stripCast(expression: string): string {
-  return expression.replace(/::(?:"[^"]*"|[a-z_][\w ]*)(?:\([\d, ]+\))?(?: with(?:out)? time zone)?(?:\[\])*$/i, '');
+  return expression.replace(
+    /::(?:"[^"]*"|[a-z_][\w ]*)(?:\([\d, ]+\))?(?: with(?:out)? time zone)?(?:\[\])*$/i,
+    '',
+  );
 }
 
 /** Splits `a, 'b,c', d` at top-level commas, leaving quoted strings intact. */
@@ -328,7 +402,14 @@ export function canonicalDbDefault(expression: string, formattedType: string): s
     if (formattedType.endsWith('[]') && /^\{.*\}$/s.test(literal)) {
       // Array literal such as '{}' or '{a,b}' (simple elements only).
       const inner = literal.slice(1, -1);
-      return `[${inner ? inner.split(',').map((s) => s.replace(/^"(.*)"$/, '$1')).join(', ') : ''}]`;
+      return `[${
+        inner
+          ? inner
+              .split(',')
+              .map((s) => s.replace(/^"(.*)"$/, '$1'))
+              .join(', ')
+          : ''
+      }]`;
     }
     if (formattedType.startsWith('timestamp')) return canonicalTimestamp(literal);
     if (formattedType === 'bytea' && literal.startsWith('\\x')) {
@@ -354,7 +435,7 @@ export async function describeDatabase(databaseUrl: string, schema = 'public'): 
         WHERE n.nspname = $1 GROUP BY t.typname`,
       [schema],
     );
-    for (const row of enums.rows) lines.push(`enum ${row.name} (${row.labels})`);
+    for (const row of enums.rows) lines.push(`enum ${row.name}: ${row.labels}`);
 
     const tables = await client.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -400,7 +481,8 @@ export async function describeDatabase(databaseUrl: string, schema = 'public'): 
             : row.formatted;
       let defaultValue: string | null = null;
       if (row.generated === 's') defaultValue = `GENERATED ALWAYS AS ${row.default_expr ?? '?'} STORED`;
-      else if (row.identity === 'a' || row.identity === 'd') defaultValue = 'identity'; // Prisma uses serial, not identity
+      else if (row.identity === 'a' || row.identity === 'd')
+        defaultValue = 'identity'; // Prisma uses serial, not identity
       else if (row.default_expr !== null) defaultValue = canonicalDbDefault(row.default_expr, row.formatted);
       lines.push(columnLine(row.table_name, row.column_name, type, row.not_null, defaultValue));
     }
@@ -465,7 +547,17 @@ export async function describeDatabase(databaseUrl: string, schema = 'public'): 
     );
     for (const row of fks.rows) {
       const action = (code: string): string => PG_ACTIONS[code] ?? `? (${code})`;
-      lines.push(fkLine(row.name, row.table_name, row.columns, row.ref_table, row.ref_columns, action(row.on_delete), action(row.on_update)));
+      lines.push(
+        fkLine(
+          row.name,
+          row.table_name,
+          row.columns,
+          row.ref_table,
+          row.ref_columns,
+          action(row.on_delete),
+          action(row.on_update),
+        ),
+      );
     }
     return lines;
   } finally {
@@ -475,7 +567,8 @@ export async function describeDatabase(databaseUrl: string, schema = 'public'): 
 
 /**
  * Lines only one side has, sorted so that the two versions of one object sit next to each other:
- * `-` for what the datamodel wants (missing or different in the database), `+` for what the database has instead.
+ * `-` for what the datamodel wants (missing or different in the database), then `+` for what the
+ * database has instead. An object's identity is its line up to the first colon ("column t.c").
  */
 export function diffSchemaLines(expected: readonly string[], actual: readonly string[]): string[] {
   const want = new Set(expected);
@@ -484,13 +577,23 @@ export function diffSchemaLines(expected: readonly string[], actual: readonly st
     ...[...want].filter((line) => !have.has(line)).map((line) => ({ line, sign: '-' })),
     ...[...have].filter((line) => !want.has(line)).map((line) => ({ line, sign: '+' })),
   ];
-  entries.sort((a, b) => (a.line === b.line ? 0 : a.line < b.line ? -1 : 1) || (a.sign === '-' ? -1 : 1));
+  const compare = (a: string, b: string): number => (a === b ? 0 : a < b ? -1 : 1);
+  const identity = (line: string): string => line.split(':')[0];
+  entries.sort(
+    (a, b) =>
+      compare(identity(a.line), identity(b.line)) ||
+      compare(a.sign === '-' ? '0' : '1', b.sign === '-' ? '0' : '1') ||
+      compare(a.line, b.line),
+  );
   return entries.map(({ line, sign }) => `${sign} ${line}`);
 }
 
 /** Everything at once: the drift between a datamodel and a database; empty when they agree. */
 export async function findSchemaDrift(datamodelSource: string, databaseUrl: string): Promise<string[]> {
-  const [expected, actual] = await Promise.all([describeDatamodel(datamodelSource), describeDatabase(databaseUrl)]);
+  const [expected, actual] = await Promise.all([
+    describeDatamodel(datamodelSource),
+    describeDatabase(databaseUrl),
+  ]);
   return diffSchemaLines(expected, actual);
 }
 

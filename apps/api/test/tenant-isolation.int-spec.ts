@@ -1,0 +1,441 @@
+import type { PrismaService } from '@streamplane/db';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  getNamedType,
+  isAbstractType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { databaseSnapshot, startTestApi, uniqueEmail, type ApiClient, type GqlResult, type SignedUp, type TestApi } from './harness';
+
+/**
+ * Schema-driven tenant isolation. Every Query and Mutation that takes an ID is called by organization B's
+ * OWNER (browser session and ADMIN-scope API token) with the ids of organization A's objects, and must
+ * answer NOT_FOUND or FORBIDDEN without changing anything. The operations come from the running api's
+ * schema, so a new one is checked the day it is added — or this test fails until it has a fixture.
+ */
+
+/**
+ * Operations that take an ID but need no cross-tenant check, with the reason. Keep this short: an entry
+ * here is an operation whose isolation nobody tests.
+ */
+const EXCLUDED: Record<string, string> = {};
+
+/** Reads scoped by the principal alone; B's answers must hold nothing of A. */
+const PRINCIPAL_SCOPED_READS = ['Query.apiTokens', 'Query.auditLog', 'Query.invitations', 'Query.me', 'Query.members', 'Query.organization'];
+
+const REFUSALS = ['NOT_FOUND', 'FORBIDDEN'];
+
+// ---------------------------------------------------------------------------------------------------
+// Calls generated from the schema
+
+interface Operation {
+  /** `Query.members`, `Mutation.removeMember`. */
+  name: string;
+  kind: 'query' | 'mutation';
+  field: GraphQLField<unknown, unknown>;
+  /** Names of the arguments and input-object fields of type ID, at any depth. */
+  idArgs: string[];
+}
+
+interface Call {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+function operationsOf(schema: GraphQLSchema): Operation[] {
+  const of = (kind: Operation['kind'], type: ReturnType<GraphQLSchema['getQueryType']>): Operation[] =>
+    type
+      ? Object.values(type.getFields()).map((field) => ({
+          name: `${type.name}.${field.name}`,
+          kind,
+          field,
+          idArgs: [...new Set(field.args.flatMap((arg) => idNamesIn(arg.name, arg.type)))],
+        }))
+      : [];
+  return [...of('query', schema.getQueryType()), ...of('mutation', schema.getMutationType())];
+}
+
+function idNamesIn(name: string, type: GraphQLInputType, seen = new Set<string>()): string[] {
+  const named = getNamedType(type);
+  if (isScalarType(named) && named.name === 'ID') return [name];
+  if (!isInputObjectType(named) || seen.has(named.name)) return [];
+  seen.add(named.name);
+  return Object.values(named.getFields()).flatMap((f) => idNamesIn(f.name, f.type, new Set(seen)));
+}
+
+/** Enum values that make the call one that would succeed on the owner's own objects. */
+const PREFERRED_ENUM_VALUES: Record<string, string> = { Role: 'VIEWER', ApiTokenScope: 'READ' };
+
+function stringFor(name: string): string {
+  if (/email/i.test(name)) return uniqueEmail('probe');
+  if (/token|secret/i.test(name)) return `probe-${randomBytes(16).toString('hex')}`;
+  if (/name/i.test(name)) return `Probe ${randomUUID().slice(0, 8)}`;
+  return 'probe';
+}
+
+/**
+ * A value for an argument or input field: IDs from `ids` (by name), other types generated. Nullable inputs
+ * are left out unless an ID is inside them. Returns undefined to omit.
+ */
+function valueFor(name: string, type: GraphQLInputType, ids: Record<string, string>): unknown {
+  if (!isNonNullType(type) && idNamesIn(name, type).length === 0) return undefined;
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isListType(inner)) {
+    const item = valueFor(name, inner.ofType as GraphQLInputType, ids);
+    return item === undefined ? [] : [item];
+  }
+  if (isEnumType(inner)) {
+    const values = inner.getValues().map((v) => v.name);
+    const preferred = PREFERRED_ENUM_VALUES[inner.name];
+    return preferred && values.includes(preferred) ? preferred : values[0];
+  }
+  if (isInputObjectType(inner)) {
+    const object: Record<string, unknown> = {};
+    for (const field of Object.values(inner.getFields())) {
+      const value = valueFor(field.name, field.type, ids);
+      if (value !== undefined) object[field.name] = value;
+    }
+    return object;
+  }
+  switch (inner.name) {
+    case 'ID':
+      if (!(name in ids)) throw new Error(`no fixture id for ${name}`);
+      return ids[name];
+    case 'String':
+      return stringFor(name);
+    case 'Int':
+    case 'Float':
+      return 1;
+    case 'Boolean':
+      return false;
+    case 'DateTime':
+      return new Date(Date.now() + 30 * 86_400_000).toISOString();
+    case 'JSONObject':
+      return {};
+    default:
+      throw new Error(`No value generator for scalar ${inner.name} (argument ${name}): add one to valueFor()`);
+  }
+}
+
+/** Leaf fields, and objects down to `depth` levels; fields that need arguments are skipped. */
+function selectionFor(type: GraphQLOutputType, depth: number): string {
+  const named = getNamedType(type);
+  if (isLeafType(named)) return '';
+  if (isAbstractType(named) || !isObjectType(named)) return '{ __typename }';
+  const parts = Object.values(named.getFields())
+    .filter((f) => f.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined))
+    .flatMap((f) => {
+      if (isLeafType(getNamedType(f.type))) return [f.name];
+      return depth > 0 ? [`${f.name} ${selectionFor(f.type, depth - 1)}`] : [];
+    });
+  return `{ ${parts.length > 0 ? parts.join(' ') : '__typename'} }`;
+}
+
+function callFor(op: Operation, ids: Record<string, string>, depth = 1): Call {
+  const args = op.field.args
+    .map((arg) => ({ arg, value: valueFor(arg.name, arg.type, ids) }))
+    .filter(({ value }) => value !== undefined);
+  const definitions = args.map(({ arg }) => `$${arg.name}: ${String(arg.type)}`).join(', ');
+  const passed = args.map(({ arg }) => `${arg.name}: $${arg.name}`).join(', ');
+  const query =
+    `${op.kind} Probe${definitions ? `(${definitions})` : ''} ` +
+    `{ ${op.field.name}${passed ? `(${passed})` : ''} ${selectionFor(op.field.type, depth)} }`;
+  return { query, variables: Object.fromEntries(args.map(({ arg, value }) => [arg.name, value])) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Organizations and their state
+
+/** Everything organization A owns, read straight from the database (not through the api under test). */
+async function rowsOfOrg(prisma: PrismaService, orgId: string) {
+  const memberships = await prisma.membership.findMany({ where: { orgId }, orderBy: { id: 'asc' } });
+  const userIds = memberships.map((m) => m.userId);
+  const [organization, users, invitations, apiTokens, sessions, auditLog] = await Promise.all([
+    prisma.organization.findUnique({ where: { id: orgId } }),
+    prisma.user.findMany({ where: { id: { in: userIds } }, orderBy: { id: 'asc' } }),
+    prisma.invitation.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
+    // lastUsedAt moves when a token authenticates; it is not something a caller changes.
+    prisma.apiToken.findMany({ where: { orgId }, omit: { lastUsedAt: true }, orderBy: { id: 'asc' } }),
+    prisma.session.findMany({
+      where: { OR: [{ orgId }, { userId: { in: userIds } }] },
+      select: { id: true, userId: true, orgId: true, revokedAt: true, revokedReason: true, expiresAt: true },
+      orderBy: { id: 'asc' },
+    }),
+    prisma.auditLog.findMany({ where: { orgId }, select: { id: true, action: true, targetId: true }, orderBy: { id: 'asc' } }),
+  ]);
+  return {
+    organization,
+    memberships,
+    users,
+    invitations,
+    apiTokens,
+    sessions,
+    auditLog: auditLog.map((row) => ({ ...row, id: row.id.toString() })),
+  };
+}
+
+/**
+ * The whole database. API tokens are compared without last_used_at (B's token is used by the probes);
+ * audit_logs are left out because B's own log may one day record refused attempts — A's entries are
+ * compared in rowsOfOrg.
+ */
+async function wholeDatabase(prisma: PrismaService) {
+  return {
+    tables: await databaseSnapshot(prisma, ['api_tokens', 'audit_logs']),
+    apiTokens: await prisma.apiToken.findMany({ omit: { lastUsedAt: true }, orderBy: { id: 'asc' } }),
+  };
+}
+
+function codesOf(result: GqlResult): string[] {
+  return (result.errors ?? []).map((e) => e.extensions?.code);
+}
+
+function describeResult(result: GqlResult): string {
+  return JSON.stringify({ status: result.status, data: result.data, errors: result.errors?.map((e) => e.extensions) });
+}
+
+function expectOk(result: GqlResult, what: string): any {
+  if (result.errors?.length || !result.data) throw new Error(`${what} failed: ${describeResult(result)}`);
+  return result.data;
+}
+
+async function joinAs(api: TestApi, owner: ApiClient, orgId: string, role: string) {
+  const email = uniqueEmail(role.toLowerCase());
+  const invited = expectOk(
+    await owner.gql('mutation($input: InviteMemberInput!) { inviteMember(input: $input) { link } }', { input: { email, role } }),
+    `inviting ${role}`,
+  );
+  const token = new URL(invited.inviteMember.link as string).searchParams.get('token');
+  const client = api.client();
+  const signedUp = await client.signup({ email, organizationName: `Own org of ${email}` });
+  expectOk(await client.gql('mutation($token: String!) { acceptInvitation(token: $token) { role } }', { token }), 'accepting');
+  const switched = await client.post('/v1/auth/switch-organization', { organizationId: orgId });
+  if (switched.status !== 200) throw new Error(`switch failed: ${JSON.stringify(switched.body)}`);
+  const members = expectOk(await owner.gql('{ members { id user { email } } }'), 'listing members');
+  const membership = (members.members as { id: string; user: { email: string } }[]).find((m) => m.user.email === email);
+  return { client, signedUp, email, membershipId: membership!.id };
+}
+
+async function createToken(client: ApiClient, scopes: string[], name = `token ${randomUUID().slice(0, 8)}`) {
+  const data = expectOk(
+    await client.gql('mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret apiToken { id prefix } } }', {
+      input: { name, scopes },
+    }),
+    'creating an API token',
+  );
+  return { id: data.createApiToken.apiToken.id as string, prefix: data.createApiToken.apiToken.prefix as string, secret: data.createApiToken.secret as string, name };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+describe('tenant isolation', () => {
+  let api: TestApi;
+  let operations: Operation[];
+  let orgA: SignedUp;
+  let ownerA: ApiClient;
+  /** Argument name → an object of organization A that the call would otherwise succeed on. */
+  let idFixtures: Record<string, string>;
+  /** Strings that identify A's objects and people; none may appear in B's answers. */
+  let secretsOfA: string[];
+  let invitationTokenOfA: string;
+  let orgB: SignedUp;
+  let principalsOfB: { label: string; client: ApiClient }[];
+  const covered = new Map<string, Set<string>>();
+
+  function cover(what: string, op: string) {
+    if (!covered.has(what)) covered.set(what, new Set());
+    covered.get(what)!.add(op);
+  }
+
+  beforeAll(async () => {
+    // The standard introspection query nests 15 levels; the api's default depth limit (8) is for clients'
+    // queries and has nothing to do with tenancy.
+    api = await startTestApi({ GRAPHQL_MAX_DEPTH: '20' });
+    const introspection = await api.client().gql(getIntrospectionQuery());
+    operations = operationsOf(buildClientSchema(expectOk(introspection, 'introspection') as IntrospectionQuery));
+
+    ownerA = api.client();
+    orgA = await ownerA.signup({ name: 'Alice A', organizationName: `Org A ${randomUUID().slice(0, 8)}` });
+    const memberA = await joinAs(api, ownerA, orgA.organization.id, 'MEMBER');
+    const inviteeEmail = uniqueEmail('invitee-of-a');
+    const invited = expectOk(
+      await ownerA.gql('mutation($input: InviteMemberInput!) { inviteMember(input: $input) { link invitation { id } } }', {
+        input: { email: inviteeEmail, role: 'VIEWER' },
+      }),
+      'inviting',
+    );
+    invitationTokenOfA = new URL(invited.inviteMember.link as string).searchParams.get('token')!;
+    const tokenOfA = await createToken(ownerA, ['READ', 'WRITE']);
+    const memberTokenOfA = await createToken(memberA.client, ['WRITE']);
+
+    idFixtures = {
+      memberId: memberA.membershipId, // a MEMBER, so role changes and removal would otherwise succeed
+      invitationId: invited.inviteMember.invitation.id,
+      tokenId: tokenOfA.id,
+    };
+    secretsOfA = [
+      orgA.organization.id,
+      orgA.organization.slug,
+      orgA.organization.name,
+      orgA.user.id,
+      orgA.email,
+      memberA.signedUp.user.id,
+      memberA.email,
+      memberA.membershipId,
+      inviteeEmail,
+      invited.inviteMember.invitation.id,
+      ...[tokenOfA, memberTokenOfA].flatMap((t) => [t.id, t.prefix, t.name]),
+    ];
+
+    const ownerB = api.client();
+    orgB = await ownerB.signup({ name: 'Bob B', organizationName: `Org B ${randomUUID().slice(0, 8)}` });
+    const adminTokenOfB = await createToken(ownerB, ['ADMIN']);
+    principalsOfB = [
+      { label: "B's OWNER (session)", client: ownerB },
+      { label: "B's ADMIN-scope API token", client: ownerB.withBearer(adminTokenOfB.secret) },
+    ];
+  });
+
+  afterAll(async () => {
+    const summary = [...covered].map(([what, ops]) => `  ${what}: ${[...ops].sort().join(', ')}`).join('\n');
+    console.log(`tenant isolation covered:\n${summary}`);
+    await api?.close();
+  });
+
+  const idOperations = () => operations.filter((op) => op.idArgs.length > 0);
+  const probed = () => idOperations().filter((op) => !(op.name in EXCLUDED) && op.idArgs.every((a) => a in idFixtures));
+
+  /** Runs `call` and returns what changed in A's rows and in the database as a whole. */
+  async function changesBy(call: () => Promise<GqlResult>) {
+    const [orgBefore, dbBefore] = [await rowsOfOrg(api.prisma, orgA.organization.id), await wholeDatabase(api.prisma)];
+    const result = await call();
+    const [orgAfter, dbAfter] = [await rowsOfOrg(api.prisma, orgA.organization.id), await wholeDatabase(api.prisma)];
+    return { result, orgBefore, orgAfter, dbBefore, dbAfter };
+  }
+
+  it('finds the operations it is meant to check in the running schema', () => {
+    expect(idOperations().map((op) => op.name)).toEqual(
+      expect.arrayContaining(['Mutation.changeMemberRole', 'Mutation.removeMember', 'Mutation.revokeApiToken', 'Mutation.revokeInvitation']),
+    );
+    expect(operations.map((op) => op.name)).toEqual(expect.arrayContaining(PRINCIPAL_SCOPED_READS));
+  });
+
+  it('every operation that takes an ID has an org-A fixture for it, or an explicit exclusion', () => {
+    const missing = idOperations()
+      .filter((op) => !(op.name in EXCLUDED))
+      .flatMap((op) => op.idArgs.filter((arg) => !(arg in idFixtures)).map((arg) => `${op.name}(${arg}: ID)`));
+    if (missing.length > 0) {
+      throw new Error(
+        `No organization-A fixture for: ${missing.join(', ')}.\n` +
+          'Add an entry to idFixtures in beforeAll of apps/api/test/tenant-isolation.int-spec.ts (argument name → ' +
+          'the id of an object of organization A the call would otherwise succeed on), or list the operation in ' +
+          'EXCLUDED with the reason it needs no cross-tenant check.',
+      );
+    }
+    const stale = Object.keys(EXCLUDED).filter((name) => !idOperations().some((op) => op.name === name));
+    expect(stale).toEqual([]); // an exclusion for an operation that no longer exists (or takes no ID)
+  });
+
+  it.each([0, 1])("organization B's principal #%i gets NOT_FOUND or FORBIDDEN for A's ids, and nothing changes", async (index) => {
+    const { label, client } = principalsOfB[index];
+    const problems: string[] = [];
+    for (const op of probed()) {
+      const call = callFor(op, idFixtures);
+      const { result, orgBefore, orgAfter, dbBefore, dbAfter } = await changesBy(() => client.gql(call.query, call.variables));
+      const codes = codesOf(result);
+      if (!codes.some((c) => REFUSALS.includes(c))) problems.push(`${op.name} as ${label} was not refused: ${describeResult(result)}`);
+      if (result.data?.[op.field.name] != null) problems.push(`${op.name} as ${label} returned data: ${describeResult(result)}`);
+      try {
+        expect(orgAfter).toEqual(orgBefore);
+        expect(dbAfter).toEqual(dbBefore);
+      } catch (error) {
+        problems.push(`${op.name} as ${label} changed the database:\n${(error as Error).message}`);
+      }
+      cover(`ID operations refused for ${label}`, op.name);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("B's principal-scoped reads hold nothing of A", async () => {
+    const problems: string[] = [];
+    for (const { label, client } of principalsOfB) {
+      for (const op of operations.filter((o) => PRINCIPAL_SCOPED_READS.includes(o.name))) {
+        // Two levels of nested objects, so that e.g. me.organizations[].organization is read too.
+        const call = callFor(op, {}, 2);
+        const result = await client.gql(call.query, call.variables);
+        if (result.errors?.length || !result.data?.[op.field.name]) {
+          problems.push(`${op.name} as ${label} did not answer: ${describeResult(result)}`);
+          continue;
+        }
+        const text = JSON.stringify(result.data);
+        const leaked = secretsOfA.filter((secret) => text.includes(secret));
+        if (leaked.length > 0) problems.push(`${op.name} as ${label} shows A's ${leaked.join(', ')}: ${text}`);
+        cover(`reads without A's data for ${label}`, op.name);
+      }
+    }
+    // The reads do return B's own data, so "nothing of A" is not "nothing at all".
+    const members = expectOk(await principalsOfB[0].client.gql('{ members { user { email } } }'), 'members');
+    expect(JSON.stringify(members)).toContain(orgB.email);
+    expect(problems).toEqual([]);
+  });
+
+  it("B's mutations without ID arguments leave A untouched", async () => {
+    const problems: string[] = [];
+    const [{ client }] = principalsOfB;
+    for (const op of operations.filter((o) => o.kind === 'mutation' && o.idArgs.length === 0)) {
+      const call = callFor(op, {});
+      const before = await rowsOfOrg(api.prisma, orgA.organization.id);
+      await client.gql(call.query, call.variables); // succeeds on B's own organization, or is refused
+      const after = await rowsOfOrg(api.prisma, orgA.organization.id);
+      try {
+        expect(after).toEqual(before);
+      } catch (error) {
+        problems.push(`${op.name} changed organization A:\n${(error as Error).message}`);
+      }
+      cover("ID-less mutations by B's OWNER that left A alone", op.name);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("B's OWNER cannot accept an invitation of A addressed to someone else", async () => {
+    for (const { label, client } of principalsOfB) {
+      const { result, orgBefore, orgAfter, dbBefore, dbAfter } = await changesBy(() =>
+        client.gql('mutation($token: String!) { acceptInvitation(token: $token) { organization { id } role } }', { token: invitationTokenOfA }),
+      );
+      expect({ label, codes: codesOf(result) }).toEqual({ label, codes: [expect.toBeOneOf(REFUSALS)] });
+      expect(result.data?.acceptInvitation ?? null).toBeNull();
+      expect(orgAfter).toEqual(orgBefore);
+      expect(dbAfter).toEqual(dbBefore);
+    }
+    const memberships = await api.prisma.membership.findMany({ where: { orgId: orgA.organization.id, userId: orgB.user.id } });
+    expect(memberships).toEqual([]);
+    cover('explicit cases', 'Mutation.acceptInvitation(token of A, for another email)');
+  });
+
+  // Last, because it changes A: the very calls B was refused succeed for A's OWNER, so the refusals
+  // above were about the organization, not about a malformed call or a fixture that was never valid.
+  it("the same calls succeed for A's OWNER", async () => {
+    const problems: string[] = [];
+    for (const op of probed()) {
+      const call = callFor(op, idFixtures);
+      const result = await ownerA.gql(call.query, call.variables);
+      if (result.errors?.length || result.data?.[op.field.name] == null) {
+        problems.push(`${op.name} as A's OWNER: ${describeResult(result)} (query: ${call.query})`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

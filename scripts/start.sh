@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `npm start`: services, migrations, seed data, then the API (and, later, workers) in the foreground.
+# Ctrl-C or SIGTERM stops every process it started.
+set -euo pipefail
+# shellcheck source=scripts/bootstrap.sh
+source "$(dirname "$0")/bootstrap.sh"
+
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/streamplane}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+
+# A development AUTH_SECRET, generated once and kept out of git (.streamplane/ is gitignored).
+secrets_file=.streamplane/dev-secrets.env
+if [[ ! -f $secrets_file ]]; then
+  mkdir -p .streamplane
+  secret=$(openssl rand -hex 32 2>/dev/null || node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('hex'))")
+  (umask 077 && printf 'AUTH_SECRET=%s\n' "$secret" >"$secrets_file")
+  log "Generated a development AUTH_SECRET in $secrets_file"
+fi
+if [[ -z ${AUTH_SECRET:-} ]]; then
+  set -a
+  # shellcheck source=/dev/null
+  source "$secrets_file"
+  set +a
+fi
+
+npm run --silent db:migrate
+
+if [[ -f scripts/seed.ts ]]; then
+  log "Seeding development data"
+  node -r @swc-node/register scripts/seed.ts
+else
+  log "No scripts/seed.ts yet; skipping seed data"
+fi
+
+# --- Process supervision: start each long-running process in the background; when any of them
+# exits, or on Ctrl-C / SIGTERM, stop all of them and exit.
+pids=()
+declare -A names=()
+
+start_process() { # name, command...
+  local name=$1
+  shift
+  "$@" &
+  pids+=("$!")
+  names[$!]=$name
+  log "Started $name (pid $!): $*"
+}
+
+stop_all() {
+  trap - INT TERM
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # Give them 10 seconds to shut down cleanly (close connections, finish requests), then insist.
+  for _ in {1..100}; do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
+    kill -KILL "$pid" 2>/dev/null && log "Killed ${names[$pid]} (pid $pid): it did not stop within 10s"
+  done
+  wait 2>/dev/null || true
+}
+
+trap 'log "Stopping (SIGINT)"; stop_all; exit 130' INT
+trap 'log "Stopping (SIGTERM)"; stop_all; exit 143' TERM
+
+start_process api node -r @swc-node/register apps/api/src/main.ts
+# Later: start_process worker node -r @swc-node/register apps/worker/src/main.ts
+
+status=0
+exited=''
+wait -n -p exited "${pids[@]}" || status=$?
+log "${names[$exited]:-A process} exited (status $status); stopping the others"
+stop_all
+exit "$status"
