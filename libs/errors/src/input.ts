@@ -14,6 +14,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 // Control characters (C0, DEL, C1) and Unicode line/paragraph separators have no place in names.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** A human-facing name: trimmed, 1..max characters, no control characters. */

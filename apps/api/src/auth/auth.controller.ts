@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { AuthError, AuthErrorCode, AuthService, safeEqual, type Principal, type SignedIn } from '@streamplane/auth';
 import { InjectConfig, type AppConfig } from '@streamplane/config';
+import { ErrorKind } from '@streamplane/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AnyMember, CurrentPrincipal, Public } from './access.decorators';
 import { clearSessionCookies, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE, setSessionCookies } from './cookies';
@@ -38,7 +39,7 @@ export class AuthController {
       return { csrfToken: session.csrfToken, accessTokenExpiresAt: session.accessTokenExpiresAt };
     } catch (error) {
       // A refused refresh leaves nothing usable behind in the browser.
-      if (error instanceof AuthError && error.reason !== AuthErrorCode.RATE_LIMITED) clearSessionCookies(reply, this.config);
+      if (error instanceof AuthError && error.kind !== ErrorKind.RATE_LIMITED) clearSessionCookies(reply, this.config);
       throw error;
     }
   }

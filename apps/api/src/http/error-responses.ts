@@ -96,7 +96,7 @@ export function toGraphQLError(error: GraphQLError, requestId: string): GraphQLE
  * errors; unwrap them so the client sees each problem with its location.
  */
 function unwrapRefusal(error: GraphQLError): GraphQLError[] {
-  const original = error.originalError as (Error & { code?: string; statusCode?: number; errors?: unknown[] }) | undefined;
+  const original: (Error & { code?: string; statusCode?: number; errors?: unknown[] }) | undefined = error.originalError ?? undefined;
   if (!original?.code?.startsWith('MER_ERR_GQL_') || original.statusCode !== 400) return [error];
   const inner = (original.errors ?? []).filter((e): e is GraphQLError => e instanceof GraphQLError);
   return inner.length > 0 ? inner : [new GraphQLError(original.message)];

@@ -17,10 +17,29 @@ import {
 const SCHEMA_PATH = path.resolve(__dirname, '../../../../prisma/schema.prisma');
 const KITCHEN_SINK = path.join(__dirname, 'fixtures/kitchen-sink');
 
+// Fresh databases named after this worker's (global-teardown drops any left behind), so that no
+// other test file's leftovers in the shared worker database can make this test pass or fail.
+const workerUrl = process.env.DATABASE_URL!;
+const scratch = (suffix: string) => withDatabaseName(workerUrl, `${databaseNameOf(workerUrl)}_${suffix}`);
+const migrated = scratch('schema');
+const intact = scratch('drift_ok');
+const broken = scratch('drift_broken');
+
+afterAll(async () => {
+  const admin = new Client({ connectionString: withDatabaseName(workerUrl, 'postgres') });
+  await admin.connect();
+  for (const url of [migrated, intact, broken]) {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseNameOf(url))} WITH (FORCE)`);
+  }
+  await admin.end();
+});
+
 describe('the migrated database', () => {
   it('matches prisma/schema.prisma', async () => {
-    // global-setup migrated this worker's database from prisma/migrations with our runner.
-    const drift = await findSchemaDrift(await fs.readFile(SCHEMA_PATH, 'utf8'), process.env.DATABASE_URL!);
+    // Built exactly as everywhere else: our runner applying prisma/migrations.
+    await ensureDatabase(migrated);
+    await migrateDatabase(migrated);
+    const drift = await findSchemaDrift(await fs.readFile(SCHEMA_PATH, 'utf8'), migrated);
     if (drift.length > 0) throw new Error(formatSchemaDrift(drift));
   });
 });
@@ -28,10 +47,6 @@ describe('the migrated database', () => {
 // A check that cannot fail proves nothing: run it against SQL that Prisma itself generated, then
 // break that database in every way the check claims to notice.
 describe('the drift check', () => {
-  const workerUrl = process.env.DATABASE_URL!;
-  const scratch = (suffix: string) => withDatabaseName(workerUrl, `${databaseNameOf(workerUrl)}_${suffix}`);
-  const intact = scratch('drift_ok');
-  const broken = scratch('drift_broken');
   let schema: string;
 
   beforeAll(async () => {
@@ -40,15 +55,6 @@ describe('the drift check', () => {
       await ensureDatabase(url);
       await migrateDatabase(url, { migrationsDir: path.join(KITCHEN_SINK, 'migrations') });
     }
-  });
-
-  afterAll(async () => {
-    const admin = new Client({ connectionString: withDatabaseName(workerUrl, 'postgres') });
-    await admin.connect();
-    for (const url of [intact, broken]) {
-      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseNameOf(url))} WITH (FORCE)`);
-    }
-    await admin.end();
   });
 
   it("finds nothing between a schema and the SQL Prisma's engine generates for it", async () => {

@@ -7,6 +7,10 @@
 // Prisma's PostgreSQL migrations: its default constraint names, nullable arrays for lists, its column
 // types for each scalar and native type, and only the defaults it puts in the database.
 //
+// Not compared (Prisma's datamodel does not describe them): check constraints, triggers, functions,
+// views, comments, collations, index operator classes. Features the check cannot map (implicit
+// many-to-many tables, Unsupported types, other schemas) make it throw rather than pass silently.
+//
 // Used by tests and CI only (@prisma/internals is a dev dependency); nothing at runtime imports it.
 import { getDMMF } from '@prisma/internals';
 import { Client } from 'pg';
