@@ -25,11 +25,19 @@ fi
 
 npm run --silent db:migrate
 
-if [[ -f scripts/seed.ts ]]; then
-  log "Seeding development data"
-  node -r @swc-node/register scripts/seed.ts
+# Development seed data (idempotent): the first of these that exists.
+seed=''
+for candidate in scripts/seed.ts apps/api/src/cli/seed-demo.ts; do
+  if [[ -f $candidate ]]; then
+    seed=$candidate
+    break
+  fi
+done
+if [[ -n $seed ]]; then
+  log "Seeding development data ($seed)"
+  node -r @swc-node/register "$seed"
 else
-  log "No scripts/seed.ts yet; skipping seed data"
+  log "No seed script (scripts/seed.ts) yet; skipping seed data"
 fi
 
 # --- Process supervision: start each long-running process in the background; when any of them

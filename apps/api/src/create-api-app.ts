@@ -34,7 +34,10 @@ class ApiFastifyAdapter extends FastifyAdapter {
 }
 
 /** Builds the api (used by main.ts and by the integration tests, so both run the same app). */
-export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  options: ApiAppOptions = {},
+): Promise<NestFastifyApplication> {
   const logger = createLogger({ level: config.log.level, name: 'api' }, options.logDestination);
   const metrics = new Metrics();
   const adapter = new ApiFastifyAdapter({

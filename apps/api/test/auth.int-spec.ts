@@ -14,7 +14,11 @@ describe('sign-up', () => {
     const body = signupBody({ organizationName: 'Acme Streaming' });
     const result = await client.post('/v1/auth/signup', body);
     expect(result.status).toBe(201);
-    expect(result.body).toMatchObject({ user: { email: body.email }, organization: { name: 'Acme Streaming' }, role: 'OWNER' });
+    expect(result.body).toMatchObject({
+      user: { email: body.email },
+      organization: { name: 'Acme Streaming' },
+      role: 'OWNER',
+    });
 
     const setCookies = result.headers.getSetCookie();
     const access = setCookies.find((c) => c.startsWith('sp_access='))!;
@@ -40,7 +44,9 @@ describe('sign-up', () => {
   it('refuses a duplicate email (any case) with CONFLICT and writes nothing', async () => {
     const first = await api.client().signup();
     const before = await databaseSnapshot(api.prisma);
-    const again = await api.client().post('/v1/auth/signup', signupBody({ email: first.email.toUpperCase() }));
+    const again = await api
+      .client()
+      .post('/v1/auth/signup', signupBody({ email: first.email.toUpperCase() }));
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'CONFLICT', reason: 'EMAIL_TAKEN' });
     expect(await databaseSnapshot(api.prisma)).toEqual(before);
@@ -49,7 +55,9 @@ describe('sign-up', () => {
   it('refuses weak passwords, naming the field', async () => {
     const result = await api.client().post('/v1/auth/signup', signupBody({ password: 'short' }));
     expect(result.status).toBe(400);
-    expect(result.body.error.fields).toEqual([{ field: 'password', message: 'must be at least 10 characters' }]);
+    expect(result.body.error.fields).toEqual([
+      { field: 'password', message: 'must be at least 10 characters' },
+    ]);
   });
 });
 
@@ -152,9 +160,9 @@ describe('login and sessions', () => {
     const attacker = api.client();
     let last;
     for (let i = 0; i < 11; i++) last = await attacker.login(owner.email, `wrong password ${i}`);
-    expect(last!.status).toBe(429);
-    expect(last!.body.error).toMatchObject({ code: 'RATE_LIMITED' });
-    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last.status).toBe(429);
+    expect(last.body.error).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('switches a session to another organization the user belongs to, and only those', async () => {
@@ -168,19 +176,31 @@ describe('login and sessions', () => {
 
     const joiner = api.client();
     const own = await joiner.signup({ email: joinerEmail });
-    const accepted = await joiner.gql('mutation($t: String!) { acceptInvitation(token: $t) { role organization { id } } }', { t: token });
-    expect(accepted.data.acceptInvitation).toEqual({ role: 'MEMBER', organization: { id: a.organization.id } });
+    const accepted = await joiner.gql(
+      'mutation($t: String!) { acceptInvitation(token: $t) { role organization { id } } }',
+      { t: token },
+    );
+    expect(accepted.data.acceptInvitation).toEqual({
+      role: 'MEMBER',
+      organization: { id: a.organization.id },
+    });
 
     const switched = await joiner.post('/v1/auth/switch-organization', { organizationId: a.organization.id });
     expect(switched.status).toBe(200);
-    const me = await joiner.gql('{ me { role organization { id } organizations { role organization { id } } } }');
+    const me = await joiner.gql(
+      '{ me { role organization { id } organizations { role organization { id } } } }',
+    );
     expect(me.data.me.organization.id).toBe(a.organization.id);
     expect(me.data.me.role).toBe('MEMBER');
-    expect(me.data.me.organizations.map((o: any) => o.organization.id).sort()).toEqual([a.organization.id, own.organization.id].sort());
+    expect(me.data.me.organizations.map((o: any) => o.organization.id).sort()).toEqual(
+      [a.organization.id, own.organization.id].sort(),
+    );
 
     const stranger = api.client();
     await stranger.signup();
-    const refused = await stranger.post('/v1/auth/switch-organization', { organizationId: a.organization.id });
+    const refused = await stranger.post('/v1/auth/switch-organization', {
+      organizationId: a.organization.id,
+    });
     expect(refused.status).toBe(404);
     expect(refused.body.error.reason).toBe('NOT_A_MEMBER');
   });

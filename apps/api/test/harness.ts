@@ -23,7 +23,9 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   // per-IP rate limits are exercised realistically without tests starving each other.
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'info', TRUST_PROXY: 'true', ...env });
   const logs: string[] = [];
-  const app = await createApiApp(config, { logDestination: { write: (line: string) => void logs.push(line) } });
+  const app = await createApiApp(config, {
+    logDestination: { write: (line: string) => void logs.push(line) },
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -48,7 +50,11 @@ export interface HttpResult<T = any> {
 export interface GqlResult {
   status: number;
   data: any;
-  errors?: { message: string; path?: string[]; extensions: { code: string; reason: string; requestId: string; fields?: any[] } }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    extensions: { code: string; reason: string; requestId: string; fields?: any[] };
+  }[];
 }
 
 /** A browser-like client: keeps cookies, echoes the CSRF cookie, or authenticates with a bearer token. */
@@ -65,14 +71,22 @@ export class ApiClient {
     return client;
   }
 
-  async request(method: string, path: string, options: { json?: unknown; body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  async request(
+    method: string,
+    path: string,
+    options: { json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult> {
     const headers: Record<string, string> = { 'x-forwarded-for': this.ip, ...this.authHeaders() };
     let body: string | undefined = options.body;
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     }
-    const response = await fetch(this.baseUrl + path, { method, headers: { ...headers, ...options.headers }, body });
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers: { ...headers, ...options.headers },
+      body,
+    });
     this.storeCookies(response.headers);
     const text = await response.text();
     let parsed: unknown = text;
@@ -96,7 +110,8 @@ export class ApiClient {
   async signup(overrides: Partial<SignupBody> = {}): Promise<SignedUp> {
     const body = signupBody(overrides);
     const result = await this.post('/v1/auth/signup', body);
-    if (result.status !== 201) throw new Error(`signup failed: ${result.status} ${JSON.stringify(result.body)}`);
+    if (result.status !== 201)
+      throw new Error(`signup failed: ${result.status} ${JSON.stringify(result.body)}`);
     return { ...result.body, password: body.password, email: body.email };
   }
 
@@ -160,7 +175,10 @@ export function signupBody(overrides: Partial<SignupBody> = {}): SignupBody {
  * Every table's row count and a digest of its contents: "nothing was written" is this snapshot unchanged.
  * Pass `except` for tables a read legitimately touches (e.g. api_tokens.last_used_at).
  */
-export async function databaseSnapshot(prisma: PrismaService, except: string[] = []): Promise<Record<string, string>> {
+export async function databaseSnapshot(
+  prisma: PrismaService,
+  except: string[] = [],
+): Promise<Record<string, string>> {
   const rows = await prisma.$queryRaw<{ table_name: string }[]>`
     SELECT table_name::text AS table_name FROM information_schema.tables
     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'

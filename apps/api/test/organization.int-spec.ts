@@ -6,11 +6,17 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const INVITE = 'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { link invitation { id email role expired } } }';
+const INVITE =
+  'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { link invitation { id email role expired } } }';
 const ACCEPT = 'mutation($t: String!) { acceptInvitation(token: $t) { role organization { id } } }';
-const CREATE_TOKEN = 'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret apiToken { id prefix scopes } } }';
+const CREATE_TOKEN =
+  'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret apiToken { id prefix scopes } } }';
 
-async function joinAs(owner: ApiClient, orgId: string, role: string): Promise<{ client: ApiClient; memberId: string; email: string }> {
+async function joinAs(
+  owner: ApiClient,
+  orgId: string,
+  role: string,
+): Promise<{ client: ApiClient; memberId: string; email: string }> {
   const email = uniqueEmail(role.toLowerCase());
   const invite = await owner.gql(INVITE, { i: { email, role } });
   const token = new URL(invite.data.inviteMember.link).searchParams.get('token')!;
@@ -36,12 +42,17 @@ describe('invitations', () => {
 
     const wrongPerson = api.client();
     await wrongPerson.signup();
-    expect((await wrongPerson.gql(ACCEPT, { t: token })).errors?.[0].extensions.reason).toBe('INVITATION_NOT_FOR_YOU');
+    expect((await wrongPerson.gql(ACCEPT, { t: token })).errors?.[0].extensions.reason).toBe(
+      'INVITATION_NOT_FOR_YOU',
+    );
 
     const invitee = api.client();
     await invitee.signup({ email });
     const accepted = await invitee.gql(ACCEPT, { t: token });
-    expect(accepted.data.acceptInvitation).toEqual({ role: 'ADMIN', organization: { id: a.organization.id } });
+    expect(accepted.data.acceptInvitation).toEqual({
+      role: 'ADMIN',
+      organization: { id: a.organization.id },
+    });
     expect((await invitee.gql(ACCEPT, { t: token })).errors?.[0].extensions.code).toBe('NOT_FOUND');
     expect((await owner.gql('{ invitations { id } }')).data.invitations).toEqual([]);
   });
@@ -60,12 +71,19 @@ describe('invitations', () => {
     const firstToken = new URL(first.data.inviteMember.link).searchParams.get('token')!;
     expect((await invitee.gql(ACCEPT, { t: firstToken })).errors?.[0].extensions.code).toBe('NOT_FOUND');
 
-    await api.prisma.invitation.update({ where: { id: second.data.inviteMember.invitation.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await api.prisma.invitation.update({
+      where: { id: second.data.inviteMember.invitation.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const secondToken = new URL(second.data.inviteMember.link).searchParams.get('token')!;
-    expect((await invitee.gql(ACCEPT, { t: secondToken })).errors?.[0].extensions.reason).toBe('INVITATION_EXPIRED');
+    expect((await invitee.gql(ACCEPT, { t: secondToken })).errors?.[0].extensions.reason).toBe(
+      'INVITATION_EXPIRED',
+    );
 
     const third = await owner.gql(INVITE, { i: { email, role: 'VIEWER' } });
-    await owner.gql('mutation($id: ID!) { revokeInvitation(invitationId: $id) { id } }', { id: third.data.inviteMember.invitation.id });
+    await owner.gql('mutation($id: ID!) { revokeInvitation(invitationId: $id) { id } }', {
+      id: third.data.inviteMember.invitation.id,
+    });
     const thirdToken = new URL(third.data.inviteMember.link).searchParams.get('token')!;
     expect((await invitee.gql(ACCEPT, { t: thirdToken })).errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
@@ -85,7 +103,10 @@ describe('members and roles', () => {
     const viewer = await joinAs(owner, a.organization.id, 'VIEWER');
     expect((await viewer.client.gql('{ me { role } }')).data.me.role).toBe('VIEWER');
 
-    const changed = await owner.gql('mutation($m: ID!) { changeMemberRole(memberId: $m, role: ADMIN) { role user { email } } }', { m: viewer.memberId });
+    const changed = await owner.gql(
+      'mutation($m: ID!) { changeMemberRole(memberId: $m, role: ADMIN) { role user { email } } }',
+      { m: viewer.memberId },
+    );
     expect(changed.data.changeMemberRole).toEqual({ role: 'ADMIN', user: { email: viewer.email } });
     expect((await viewer.client.gql('{ me { role } }')).data.me.role).toBe('ADMIN');
   });
@@ -94,11 +115,19 @@ describe('members and roles', () => {
     const owner = api.client();
     const a = await owner.signup();
     const second = await joinAs(owner, a.organization.id, 'OWNER');
-    const ownerMemberId = (await owner.gql('{ members { id user { email } } }')).data.members.find((m: any) => m.user.email === a.email).id;
+    const ownerMemberId = (await owner.gql('{ members { id user { email } } }')).data.members.find(
+      (m: any) => m.user.email === a.email,
+    ).id;
 
-    const stepDown = await second.client.gql('mutation($m: ID!) { changeMemberRole(memberId: $m, role: MEMBER) { role } }', { m: ownerMemberId });
+    const stepDown = await second.client.gql(
+      'mutation($m: ID!) { changeMemberRole(memberId: $m, role: MEMBER) { role } }',
+      { m: ownerMemberId },
+    );
     expect(stepDown.data.changeMemberRole.role).toBe('MEMBER');
-    const last = await second.client.gql('mutation($m: ID!) { changeMemberRole(memberId: $m, role: ADMIN) { role } }', { m: second.memberId });
+    const last = await second.client.gql(
+      'mutation($m: ID!) { changeMemberRole(memberId: $m, role: ADMIN) { role } }',
+      { m: second.memberId },
+    );
     expect(last.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'LAST_OWNER' });
   });
 });
@@ -119,8 +148,14 @@ describe('API tokens', () => {
 
     const bot = api.client().withBearer(secret);
     const me = await bot.gql('{ me { principalType role organization { id } } }');
-    expect(me.data.me).toEqual({ principalType: 'API_TOKEN', role: 'MEMBER', organization: { id: a.organization.id } });
-    expect((await api.prisma.apiToken.findUniqueOrThrow({ where: { id: apiToken.id } })).lastUsedAt).not.toBeNull();
+    expect(me.data.me).toEqual({
+      principalType: 'API_TOKEN',
+      role: 'MEMBER',
+      organization: { id: a.organization.id },
+    });
+    expect(
+      (await api.prisma.apiToken.findUniqueOrThrow({ where: { id: apiToken.id } })).lastUsedAt,
+    ).not.toBeNull();
 
     // WRITE acts as MEMBER: it cannot do ADMIN things even though its creator is OWNER.
     const escalate = await bot.gql('mutation { updateOrganization(input: { name: "pwned" }) { id } }');
@@ -134,8 +169,13 @@ describe('API tokens', () => {
   it('refuses expired and made-up tokens, and scopes above the creator’s role', async () => {
     const owner = api.client();
     const a = await owner.signup();
-    const created = await owner.gql(CREATE_TOKEN, { i: { name: 'short', scopes: ['READ'], expiresAt: new Date(Date.now() + 3_600_000).toISOString() } });
-    await api.prisma.apiToken.update({ where: { id: created.data.createApiToken.apiToken.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const created = await owner.gql(CREATE_TOKEN, {
+      i: { name: 'short', scopes: ['READ'], expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    await api.prisma.apiToken.update({
+      where: { id: created.data.createApiToken.apiToken.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const expired = await api.client().withBearer(created.data.createApiToken.secret).gql('{ me { role } }');
     expect(expired.errors?.[0].extensions.reason).toBe('TOKEN_EXPIRED');
 
@@ -156,13 +196,30 @@ describe('audit log', () => {
     await owner.gql(INVITE, { i: { email: uniqueEmail(), role: 'MEMBER' } });
     await owner.gql(CREATE_TOKEN, { i: { name: 'audit me', scopes: ['READ'] } });
 
-    const firstPage = await owner.gql('{ auditLog(first: 2) { nextCursor entries { action actorType actorId targetType ip requestId } } }');
-    expect(firstPage.data.auditLog.entries.map((e: any) => e.action)).toEqual(['api_token.create', 'invitation.create']);
-    expect(firstPage.data.auditLog.entries[0]).toMatchObject({ actorType: 'USER', actorId: a.user.id, ip: owner.ip, requestId: expect.any(String) });
-    const rest = await owner.gql('query($after: String) { auditLog(first: 10, after: $after) { nextCursor entries { action } } }', {
-      after: firstPage.data.auditLog.nextCursor,
+    const firstPage = await owner.gql(
+      '{ auditLog(first: 2) { nextCursor entries { action actorType actorId targetType ip requestId } } }',
+    );
+    expect(firstPage.data.auditLog.entries.map((e: any) => e.action)).toEqual([
+      'api_token.create',
+      'invitation.create',
+    ]);
+    expect(firstPage.data.auditLog.entries[0]).toMatchObject({
+      actorType: 'USER',
+      actorId: a.user.id,
+      ip: owner.ip,
+      requestId: expect.any(String),
     });
-    expect(rest.data.auditLog.entries.map((e: any) => e.action)).toEqual(['organization.update', 'organization.create', 'auth.signup']);
+    const rest = await owner.gql(
+      'query($after: String) { auditLog(first: 10, after: $after) { nextCursor entries { action } } }',
+      {
+        after: firstPage.data.auditLog.nextCursor,
+      },
+    );
+    expect(rest.data.auditLog.entries.map((e: any) => e.action)).toEqual([
+      'organization.update',
+      'organization.create',
+      'auth.signup',
+    ]);
     expect(rest.data.auditLog.nextCursor).toBeNull();
 
     const filtered = await owner.gql('{ auditLog(action: "organization.update") { entries { action } } }');

@@ -22,7 +22,13 @@ export class AccessTokenService {
   constructor(@InjectConfig() config: AppConfig) {
     this.ttlSeconds = config.auth.accessTokenTtlSeconds;
     const key = config.auth.secret;
-    this.sign = createSigner({ key, algorithm: 'HS256', expiresIn: this.ttlSeconds * 1000, iss: ISSUER, aud: AUDIENCE });
+    this.sign = createSigner({
+      key,
+      algorithm: 'HS256',
+      expiresIn: this.ttlSeconds * 1000,
+      iss: ISSUER,
+      aud: AUDIENCE,
+    });
     this.verify = createVerifier({ key, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE });
   }
 
@@ -42,7 +48,10 @@ export class AccessTokenService {
     } catch (error) {
       if (error instanceof AuthError) throw error;
       if (error instanceof TokenError && error.code === TokenError.codes.expired) {
-        throw new AuthError(AuthErrorCode.TOKEN_EXPIRED, 'The access token has expired. Refresh the session.');
+        throw new AuthError(
+          AuthErrorCode.TOKEN_EXPIRED,
+          'The access token has expired. Refresh the session.',
+        );
       }
       throw new AuthError(AuthErrorCode.TOKEN_INVALID, 'The access token is not valid. Sign in again.');
     }

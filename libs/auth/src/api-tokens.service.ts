@@ -79,9 +79,13 @@ export class ApiTokensService {
   async revoke(principal: Principal, tokenId: string): Promise<ApiToken> {
     return this.prisma.$transaction(async (tx) => {
       const token = await tx.apiToken.findFirst({ where: { id: tokenId, orgId: principal.orgId } });
-      if (!token) throw new AuthError(AuthErrorCode.API_TOKEN_NOT_FOUND, 'No such API token in this organization.');
+      if (!token)
+        throw new AuthError(AuthErrorCode.API_TOKEN_NOT_FOUND, 'No such API token in this organization.');
       if (token.createdById !== principal.userId && !roleAtLeast(principal.role, Role.ADMIN)) {
-        throw new AuthError(AuthErrorCode.INSUFFICIENT_ROLE, 'Only an ADMIN can revoke API tokens other people created.');
+        throw new AuthError(
+          AuthErrorCode.INSUFFICIENT_ROLE,
+          'Only an ADMIN can revoke API tokens other people created.',
+        );
       }
       if (token.revokedAt) return token;
       const revoked = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });

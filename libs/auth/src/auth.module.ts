@@ -9,7 +9,14 @@ import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [AuditModule],
-  providers: [AccessTokenService, ApiTokensService, AuthService, AuthenticationService, RateLimitService, SessionsService],
+  providers: [
+    AccessTokenService,
+    ApiTokensService,
+    AuthService,
+    AuthenticationService,
+    RateLimitService,
+    SessionsService,
+  ],
   exports: [ApiTokensService, AuthService, AuthenticationService],
 })
 export class AuthModule {}

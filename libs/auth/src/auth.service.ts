@@ -56,8 +56,11 @@ export class AuthService {
     const passwordHash = await hashPassword(input.password);
     try {
       return await this.prisma.$transaction(async (tx) => {
-        if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) throw emailTaken();
-        const user = await tx.user.create({ data: { email: input.email, name: input.name, passwordHash, lastLoginAt: new Date() } });
+        if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } }))
+          throw emailTaken();
+        const user = await tx.user.create({
+          data: { email: input.email, name: input.name, passwordHash, lastLoginAt: new Date() },
+        });
         const organization = await tx.organization.create({
           data: { name: input.organizationName, slug: slugFor(input.organizationName) },
         });
@@ -85,7 +88,9 @@ export class AuthService {
     const input = parseInput(LoginInput, raw);
     await this.rateLimits.consume('loginPerEmail', input.email);
     const user = await this.prisma.user.findUnique({ where: { email: input.email } });
-    const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+    const valid = user
+      ? await verifyPassword(user.passwordHash, input.password)
+      : await verifyAgainstDummy(input.password);
     if (!user || !valid) {
       throw new AuthError(AuthErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
     }
@@ -98,7 +103,10 @@ export class AuthService {
     if (!membership) {
       throw input.organizationId
         ? new AuthError(AuthErrorCode.NOT_A_MEMBER, 'You are not a member of that organization.')
-        : new AuthError(AuthErrorCode.NO_ORGANIZATION, 'Your account belongs to no organization. Ask for an invitation.');
+        : new AuthError(
+            AuthErrorCode.NO_ORGANIZATION,
+            'Your account belongs to no organization. Ask for an invitation.',
+          );
     }
     return this.prisma.$transaction(async (tx) => {
       const updated = await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
@@ -114,7 +122,8 @@ export class AuthService {
 
   refresh(refreshToken: string | undefined, client: ClientInfo): Promise<IssuedSession> {
     return this.rateLimits.consume('refreshPerIp', client.ip ?? 'unknown').then(() => {
-      if (!refreshToken) throw new AuthError(AuthErrorCode.NOT_AUTHENTICATED, 'No refresh token was sent. Sign in again.');
+      if (!refreshToken)
+        throw new AuthError(AuthErrorCode.NOT_AUTHENTICATED, 'No refresh token was sent. Sign in again.');
       return this.sessions.rotate(refreshToken);
     });
   }
@@ -137,7 +146,8 @@ export class AuthService {
       where: { orgId_userId: { orgId: organizationId, userId } },
       include: { org: true },
     });
-    if (!membership) throw new AuthError(AuthErrorCode.NOT_A_MEMBER, 'You are not a member of that organization.');
+    if (!membership)
+      throw new AuthError(AuthErrorCode.NOT_A_MEMBER, 'You are not a member of that organization.');
     await this.prisma.$transaction(async (tx) => {
       await tx.session.update({ where: { id: sessionId }, data: { orgId: organizationId } });
       await this.audit.record(
@@ -146,12 +156,19 @@ export class AuthService {
         { action: 'auth.switch_organization', targetType: 'Session', targetId: sessionId },
       );
     });
-    return { organization: membership.org, role: membership.role, ...this.sessions.accessFor(sessionId, userId, organizationId) };
+    return {
+      organization: membership.org,
+      role: membership.role,
+      ...this.sessions.accessFor(sessionId, userId, organizationId),
+    };
   }
 }
 
 function emailTaken(): AuthError {
-  return new AuthError(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists. Sign in instead.');
+  return new AuthError(
+    AuthErrorCode.EMAIL_TAKEN,
+    'An account with this email already exists. Sign in instead.',
+  );
 }
 
 /** A readable, unique slug: "Acme Data" → "acme-data-k3f9q2". */
@@ -162,6 +179,10 @@ function slugFor(name: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 40);
-  const suffix = randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 6).padEnd(6, '0');
+  const suffix = randomToken(6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 6)
+    .padEnd(6, '0');
   return `${base || 'org'}-${suffix}`;
 }

@@ -44,13 +44,21 @@ export class AuthenticationService {
       }
       return this.fromAccessToken(credentials.accessCookie);
     }
-    throw new AuthError(AuthErrorCode.NOT_AUTHENTICATED, 'Sign in, or send an API token as "Authorization: Bearer …".');
+    throw new AuthError(
+      AuthErrorCode.NOT_AUTHENTICATED,
+      'Sign in, or send an API token as "Authorization: Bearer …".',
+    );
   }
 
   private async fromAccessToken(token: string): Promise<Principal> {
     const claims = this.accessTokens.read(token);
     const session = await this.prisma.session.findUnique({ where: { id: claims.sessionId } });
-    if (!session || session.revokedAt || session.expiresAt <= new Date() || session.userId !== claims.userId) {
+    if (
+      !session ||
+      session.revokedAt ||
+      session.expiresAt <= new Date() ||
+      session.userId !== claims.userId
+    ) {
       throw new AuthError(AuthErrorCode.SESSION_ENDED, 'The session has ended. Sign in again.');
     }
     // The session, not the token, is authoritative for the organization (it changes on switch).
@@ -58,9 +66,18 @@ export class AuthenticationService {
       where: { orgId_userId: { orgId: session.orgId, userId: session.userId } },
     });
     if (!membership) {
-      throw new AuthError(AuthErrorCode.NO_ORGANIZATION, 'You are no longer a member of this organization. Sign in again.');
+      throw new AuthError(
+        AuthErrorCode.NO_ORGANIZATION,
+        'You are no longer a member of this organization. Sign in again.',
+      );
     }
-    return { type: 'USER', userId: session.userId, orgId: session.orgId, role: membership.role, sessionId: session.id };
+    return {
+      type: 'USER',
+      userId: session.userId,
+      orgId: session.orgId,
+      role: membership.role,
+      sessionId: session.id,
+    };
   }
 
   private async fromApiToken(secret: string): Promise<Principal> {
@@ -77,11 +94,17 @@ export class AuthenticationService {
       where: { orgId_userId: { orgId: token.orgId, userId: token.createdById } },
     });
     if (!membership) {
-      throw new AuthError(AuthErrorCode.TOKEN_REVOKED, 'The API token belonged to someone who left the organization.');
+      throw new AuthError(
+        AuthErrorCode.TOKEN_REVOKED,
+        'The API token belonged to someone who left the organization.',
+      );
     }
     const scopeRole = highestRole(token.scopes.map(roleOfScope));
     await this.prisma.apiToken.updateMany({
-      where: { id: token.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(Date.now() - LAST_USED_RESOLUTION_MS) } }] },
+      where: {
+        id: token.id,
+        OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(Date.now() - LAST_USED_RESOLUTION_MS) } }],
+      },
       data: { lastUsedAt: new Date() },
     });
     return {

@@ -3,9 +3,12 @@ import { hashPassword, passwordSchema, verifyPassword } from './password';
 describe('password policy', () => {
   const schema = passwordSchema('jane.doe@example.com');
 
-  it.each(['short', 'aaaaaaaaaaaa', 'password123', 'x'.repeat(129), 'my-jane.doe-secret'])('refuses %s', (pw) => {
-    expect(schema.safeParse(pw).success).toBe(false);
-  });
+  it.each(['short', 'aaaaaaaaaaaa', 'password123', 'x'.repeat(129), 'my-jane.doe-secret'])(
+    'refuses %s',
+    (pw) => {
+      expect(schema.safeParse(pw).success).toBe(false);
+    },
+  );
 
   it('accepts a long passphrase', () => {
     expect(schema.safeParse('correct horse battery staple').success).toBe(true);

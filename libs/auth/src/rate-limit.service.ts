@@ -31,9 +31,13 @@ export class RateLimitService {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AuthError(AuthErrorCode.RATE_LIMITED, `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, {
-        retryAfterSeconds,
-      });
+      throw new AuthError(
+        AuthErrorCode.RATE_LIMITED,
+        `Too many attempts. Try again in ${retryAfterSeconds} seconds.`,
+        {
+          retryAfterSeconds,
+        },
+      );
     }
   }
 

@@ -34,13 +34,26 @@ export class SessionsService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  async start(tx: Prisma.TransactionClient, userId: string, orgId: string, client: ClientInfo): Promise<IssuedSession> {
+  async start(
+    tx: Prisma.TransactionClient,
+    userId: string,
+    orgId: string,
+    client: ClientInfo,
+  ): Promise<IssuedSession> {
     const expiresAt = new Date(Date.now() + this.config.auth.sessionTtlDays * 86_400_000);
     const session = await tx.session.create({
-      data: { userId, orgId, ip: client.ip?.slice(0, 64), userAgent: client.userAgent?.slice(0, 512), expiresAt },
+      data: {
+        userId,
+        orgId,
+        ip: client.ip?.slice(0, 64),
+        userAgent: client.userAgent?.slice(0, 512),
+        expiresAt,
+      },
     });
     const refreshToken = randomToken();
-    await tx.refreshToken.create({ data: { sessionId: session.id, tokenHash: sha256Hex(refreshToken), expiresAt } });
+    await tx.refreshToken.create({
+      data: { sessionId: session.id, tokenHash: sha256Hex(refreshToken), expiresAt },
+    });
     return this.issue(session.id, userId, orgId, refreshToken, expiresAt);
   }
 
@@ -53,7 +66,8 @@ export class SessionsService {
       where: { tokenHash: sha256Hex(refreshToken) },
       include: { session: true },
     });
-    if (!record) throw new AuthError(AuthErrorCode.TOKEN_INVALID, 'The refresh token is not valid. Sign in again.');
+    if (!record)
+      throw new AuthError(AuthErrorCode.TOKEN_INVALID, 'The refresh token is not valid. Sign in again.');
     const { session } = record;
     if (record.rotatedAt) {
       await this.revokeForReuse(session.id, session.orgId, session.userId);
@@ -80,13 +94,20 @@ export class SessionsService {
     });
     if (!rotated) {
       await this.revokeForReuse(session.id, session.orgId, session.userId);
-      throw new AuthError(AuthErrorCode.REFRESH_TOKEN_REUSED, 'This refresh token was already used. Sign in again.');
+      throw new AuthError(
+        AuthErrorCode.REFRESH_TOKEN_REUSED,
+        'This refresh token was already used. Sign in again.',
+      );
     }
     return this.issue(session.id, session.userId, session.orgId, nextToken, session.expiresAt);
   }
 
   /** A fresh access token for a session whose organization just changed; the refresh token stays. */
-  accessFor(sessionId: string, userId: string, orgId: string): { accessToken: string; accessTokenExpiresAt: Date } {
+  accessFor(
+    sessionId: string,
+    userId: string,
+    orgId: string,
+  ): { accessToken: string; accessTokenExpiresAt: Date } {
     const access = this.accessTokens.issue({ userId, sessionId, orgId });
     return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt };
   }
@@ -105,12 +126,23 @@ export class SessionsService {
       await this.audit.record(
         tx,
         { orgId, actorType: ActorType.SYSTEM },
-        { action: 'auth.session.revoked', targetType: 'Session', targetId: sessionId, metadata: { reason: 'REFRESH_TOKEN_REUSE', userId } },
+        {
+          action: 'auth.session.revoked',
+          targetType: 'Session',
+          targetId: sessionId,
+          metadata: { reason: 'REFRESH_TOKEN_REUSE', userId },
+        },
       );
     });
   }
 
-  private issue(sessionId: string, userId: string, orgId: string, refreshToken: string, sessionExpiresAt: Date): IssuedSession {
+  private issue(
+    sessionId: string,
+    userId: string,
+    orgId: string,
+    refreshToken: string,
+    sessionExpiresAt: Date,
+  ): IssuedSession {
     const access = this.accessTokens.issue({ userId, sessionId, orgId });
     return {
       sessionId,

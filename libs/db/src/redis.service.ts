@@ -6,7 +6,11 @@ import Redis from 'ioredis';
 @Injectable()
 export class RedisService extends Redis implements OnModuleDestroy {
   constructor(@InjectConfig() config: AppConfig) {
-    super(config.redis.url, { keyPrefix: config.redis.keyPrefix, maxRetriesPerRequest: 3, lazyConnect: false });
+    super(config.redis.url, {
+      keyPrefix: config.redis.keyPrefix,
+      maxRetriesPerRequest: 3,
+      lazyConnect: false,
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

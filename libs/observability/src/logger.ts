@@ -23,7 +23,10 @@ export const REDACTED_PATHS = [
  * JSON logs. Lines written while serving a request carry its `reqId`, including lines from services
  * that never see the request (they log through the Nest logger, which reads the request context).
  */
-export function createLogger(options: { level: string; name?: string }, destination?: DestinationStream): Logger {
+export function createLogger(
+  options: { level: string; name?: string },
+  destination?: DestinationStream,
+): Logger {
   return pino(
     {
       level: options.level,

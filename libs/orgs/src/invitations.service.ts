@@ -12,7 +12,11 @@ const INVITATION_TTL_MS = 7 * 86_400_000;
 const InviteInput = z.strictObject({ email: emailAddress, role: z.enum(Role) });
 export type InviteMemberInput = z.input<typeof InviteInput>;
 
-const AcceptInput = z.string().trim().min(16, 'is not an invitation token').max(128, 'is not an invitation token');
+const AcceptInput = z
+  .string()
+  .trim()
+  .min(16, 'is not an invitation token')
+  .max(128, 'is not an invitation token');
 
 export interface CreatedInvitation {
   invitation: Invitation;
@@ -45,7 +49,8 @@ export class InvitationsService {
     const token = randomToken();
     const invitation = await this.prisma.$transaction(async (tx) => {
       const existing = await tx.membership.findFirst({ where: { orgId: principal.orgId, user: { email } } });
-      if (existing) throw new OrgError(OrgErrorCode.ALREADY_MEMBER, `${email} is already a member of this organization.`);
+      if (existing)
+        throw new OrgError(OrgErrorCode.ALREADY_MEMBER, `${email} is already a member of this organization.`);
       // Inviting again replaces the earlier link, so only one is ever live per email.
       await tx.invitation.updateMany({
         where: { orgId: principal.orgId, email, acceptedAt: null, revokedAt: null },
@@ -70,19 +75,30 @@ export class InvitationsService {
       return created;
     });
     const link = `${this.config.http.publicUrl}/invitations/accept?token=${token}`;
-    this.logger.log({ invitationId: invitation.id, email, link }, 'invitation created; no mail server, link returned to the inviter');
+    this.logger.log(
+      { invitationId: invitation.id, email, link },
+      'invitation created; no mail server, link returned to the inviter',
+    );
     return { invitation, link };
   }
 
   async revoke(principal: Principal, invitationId: string): Promise<Invitation> {
     parseInput(z.uuid(), invitationId);
     return this.prisma.$transaction(async (tx) => {
-      const invitation = await tx.invitation.findFirst({ where: { id: invitationId, orgId: principal.orgId } });
+      const invitation = await tx.invitation.findFirst({
+        where: { id: invitationId, orgId: principal.orgId },
+      });
       if (!invitation || invitation.acceptedAt) {
-        throw new OrgError(OrgErrorCode.INVITATION_NOT_FOUND, 'No such pending invitation in this organization.');
+        throw new OrgError(
+          OrgErrorCode.INVITATION_NOT_FOUND,
+          'No such pending invitation in this organization.',
+        );
       }
       if (invitation.revokedAt) return invitation;
-      const revoked = await tx.invitation.update({ where: { id: invitation.id }, data: { revokedAt: new Date() } });
+      const revoked = await tx.invitation.update({
+        where: { id: invitation.id },
+        data: { revokedAt: new Date() },
+      });
       await this.audit.record(tx, actorOf(principal), {
         action: 'invitation.revoke',
         targetType: 'Invitation',
@@ -96,23 +112,38 @@ export class InvitationsService {
   /** The signed-in user joins the inviting organization, if the invitation was sent to their email. */
   async accept(principal: Principal, rawToken: string) {
     if (principal.type !== 'USER') {
-      throw new AuthError(AuthErrorCode.USER_SESSION_REQUIRED, 'Invitations are accepted by a signed-in person, not an API token.');
+      throw new AuthError(
+        AuthErrorCode.USER_SESSION_REQUIRED,
+        'Invitations are accepted by a signed-in person, not an API token.',
+      );
     }
     const token = parseInput(AcceptInput, rawToken);
     return this.prisma.$transaction(async (tx) => {
       const invitation = await tx.invitation.findUnique({ where: { tokenHash: sha256Hex(token) } });
       if (!invitation || invitation.revokedAt || invitation.acceptedAt) {
-        throw new OrgError(OrgErrorCode.INVITATION_NOT_FOUND, 'This invitation is not valid (it may have been used or withdrawn).');
+        throw new OrgError(
+          OrgErrorCode.INVITATION_NOT_FOUND,
+          'This invitation is not valid (it may have been used or withdrawn).',
+        );
       }
       const user = await tx.user.findUniqueOrThrow({ where: { id: principal.userId } });
       if (user.email !== invitation.email) {
-        throw new OrgError(OrgErrorCode.INVITATION_NOT_FOR_YOU, 'This invitation was sent to a different email address.');
+        throw new OrgError(
+          OrgErrorCode.INVITATION_NOT_FOR_YOU,
+          'This invitation was sent to a different email address.',
+        );
       }
       if (invitation.expiresAt <= new Date()) {
-        throw new OrgError(OrgErrorCode.INVITATION_EXPIRED, 'This invitation has expired. Ask for a new one.');
+        throw new OrgError(
+          OrgErrorCode.INVITATION_EXPIRED,
+          'This invitation has expired. Ask for a new one.',
+        );
       }
-      const existing = await tx.membership.findUnique({ where: { orgId_userId: { orgId: invitation.orgId, userId: user.id } } });
-      if (existing) throw new OrgError(OrgErrorCode.ALREADY_MEMBER, 'You are already a member of this organization.');
+      const existing = await tx.membership.findUnique({
+        where: { orgId_userId: { orgId: invitation.orgId, userId: user.id } },
+      });
+      if (existing)
+        throw new OrgError(OrgErrorCode.ALREADY_MEMBER, 'You are already a member of this organization.');
       const membership = await tx.membership.create({
         data: { orgId: invitation.orgId, userId: user.id, role: invitation.role },
         include: { org: true },
@@ -121,7 +152,12 @@ export class InvitationsService {
       await this.audit.record(
         tx,
         { orgId: invitation.orgId, actorType: ActorType.USER, actorId: user.id },
-        { action: 'invitation.accept', targetType: 'Invitation', targetId: invitation.id, metadata: { role: invitation.role } },
+        {
+          action: 'invitation.accept',
+          targetType: 'Invitation',
+          targetId: invitation.id,
+          metadata: { role: invitation.role },
+        },
       );
       return membership;
     });

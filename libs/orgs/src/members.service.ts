@@ -19,7 +19,11 @@ export class MembersService {
   ) {}
 
   list(orgId: string) {
-    return this.prisma.membership.findMany({ where: { orgId }, include: memberWithUser, orderBy: { createdAt: 'asc' } });
+    return this.prisma.membership.findMany({
+      where: { orgId },
+      include: memberWithUser,
+      orderBy: { createdAt: 'asc' },
+    });
   }
 
   /**
@@ -31,9 +35,15 @@ export class MembersService {
     return this.prisma.$transaction(async (tx) => {
       const member = await this.lockMember(tx, principal.orgId, memberId);
       this.assertMayManage(principal, member.role, role);
-      if (member.role === Role.OWNER && role !== Role.OWNER) await this.assertNotLastOwner(tx, principal.orgId);
-      if (member.role === role) return tx.membership.findUniqueOrThrow({ where: { id: member.id }, include: memberWithUser });
-      const updated = await tx.membership.update({ where: { id: member.id }, data: { role }, include: memberWithUser });
+      if (member.role === Role.OWNER && role !== Role.OWNER)
+        await this.assertNotLastOwner(tx, principal.orgId);
+      if (member.role === role)
+        return tx.membership.findUniqueOrThrow({ where: { id: member.id }, include: memberWithUser });
+      const updated = await tx.membership.update({
+        where: { id: member.id },
+        data: { role },
+        include: memberWithUser,
+      });
       await this.audit.record(tx, actorOf(principal), {
         action: 'member.change_role',
         targetType: 'Membership',
@@ -50,7 +60,10 @@ export class MembersService {
       const member = await this.lockMember(tx, principal.orgId, memberId);
       this.assertMayManage(principal, member.role, member.role);
       if (member.role === Role.OWNER) await this.assertNotLastOwner(tx, principal.orgId);
-      const removed = await tx.membership.findUniqueOrThrow({ where: { id: member.id }, include: memberWithUser });
+      const removed = await tx.membership.findUniqueOrThrow({
+        where: { id: member.id },
+        include: memberWithUser,
+      });
       await tx.membership.delete({ where: { id: member.id } });
       // Their sessions in this organization end now, not when the access token expires.
       await tx.session.updateMany({
@@ -85,7 +98,10 @@ export class MembersService {
   private async assertNotLastOwner(tx: Prisma.TransactionClient, orgId: string): Promise<void> {
     const owners = await tx.membership.count({ where: { orgId, role: Role.OWNER } });
     if (owners <= 1) {
-      throw new OrgError(OrgErrorCode.LAST_OWNER, 'The last OWNER cannot be removed or demoted. Make someone else OWNER first.');
+      throw new OrgError(
+        OrgErrorCode.LAST_OWNER,
+        'The last OWNER cannot be removed or demoted. Make someone else OWNER first.',
+      );
     }
   }
 }

@@ -18,7 +18,8 @@ export class OrganizationsService {
 
   async get(orgId: string): Promise<Organization> {
     const organization = await this.prisma.organization.findUnique({ where: { id: orgId } });
-    if (!organization) throw new OrgError(OrgErrorCode.ORGANIZATION_NOT_FOUND, 'The organization no longer exists.');
+    if (!organization)
+      throw new OrgError(OrgErrorCode.ORGANIZATION_NOT_FOUND, 'The organization no longer exists.');
     return organization;
   }
 

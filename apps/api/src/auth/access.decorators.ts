@@ -13,7 +13,8 @@ export type AccessPolicy = { public: true } | { public: false; role: Role };
 export const Public = () => SetMetadata(ACCESS_POLICY, { public: true } satisfies AccessPolicy);
 
 /** Callable by a principal whose role is at least `role` in their organization. */
-export const RequireRole = (role: Role) => SetMetadata(ACCESS_POLICY, { public: false, role } satisfies AccessPolicy);
+export const RequireRole = (role: Role) =>
+  SetMetadata(ACCESS_POLICY, { public: false, role } satisfies AccessPolicy);
 
 /** Shorthands that read like the rule they enforce. */
 export const AnyMember = () => RequireRole(Role.VIEWER);
@@ -30,8 +31,11 @@ export function requestOf(context: ExecutionContext): RequestWithPrincipal {
 }
 
 /** The authenticated caller. Fails closed: if the guard did not run, there is no principal to hand out. */
-export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
-  const principal = requestOf(context).principal;
-  if (!principal) throw new Error('CurrentPrincipal used on a handler that the access guard did not authenticate');
-  return principal;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Principal => {
+    const principal = requestOf(context).principal;
+    if (!principal)
+      throw new Error('CurrentPrincipal used on a handler that the access guard did not authenticate');
+    return principal;
+  },
+);

@@ -1,5 +1,12 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { AuthError, AuthErrorCode, AuthService, safeEqual, type Principal, type SignedIn } from '@streamplane/auth';
+import {
+  AuthError,
+  AuthErrorCode,
+  AuthService,
+  safeEqual,
+  type Principal,
+  type SignedIn,
+} from '@streamplane/auth';
 import { InjectConfig, type AppConfig } from '@streamplane/config';
 import { ErrorKind } from '@streamplane/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -17,14 +24,22 @@ export class AuthController {
   @Public()
   @Post('signup')
   @HttpCode(201)
-  async signup(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async signup(
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.signedIn(await this.auth.signup(body, clientOf(req)), reply);
   }
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async login(
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.signedIn(await this.auth.login(body, clientOf(req)), reply);
   }
 
@@ -39,7 +54,8 @@ export class AuthController {
       return { csrfToken: session.csrfToken, accessTokenExpiresAt: session.accessTokenExpiresAt };
     } catch (error) {
       // A refused refresh leaves nothing usable behind in the browser.
-      if (error instanceof AuthError && error.kind !== ErrorKind.RATE_LIMITED) clearSessionCookies(reply, this.config);
+      if (error instanceof AuthError && error.kind !== ErrorKind.RATE_LIMITED)
+        clearSessionCookies(reply, this.config);
       throw error;
     }
   }
@@ -47,7 +63,10 @@ export class AuthController {
   @AnyMember()
   @Post('logout')
   @HttpCode(204)
-  async logout(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  async logout(
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     requireSession(principal);
     await this.auth.logout(principal.sessionId!, principal.userId, principal.orgId);
     clearSessionCookies(reply, this.config);
@@ -65,7 +84,11 @@ export class AuthController {
     const switched = await this.auth.switchOrganization(principal.sessionId!, principal.userId, body);
     setSessionCookies(reply, this.config, switched);
     return {
-      organization: { id: switched.organization.id, name: switched.organization.name, slug: switched.organization.slug },
+      organization: {
+        id: switched.organization.id,
+        name: switched.organization.name,
+        slug: switched.organization.slug,
+      },
       role: switched.role,
       accessTokenExpiresAt: switched.accessTokenExpiresAt,
     };
@@ -94,12 +117,18 @@ function assertCsrf(req: FastifyRequest): void {
   const header = req.headers[CSRF_HEADER];
   const cookie = req.cookies[CSRF_COOKIE];
   if (typeof header !== 'string' || !cookie || !safeEqual(header, cookie)) {
-    throw new AuthError(AuthErrorCode.CSRF_TOKEN_MISMATCH, `Send the ${CSRF_HEADER} header matching the ${CSRF_COOKIE} cookie.`);
+    throw new AuthError(
+      AuthErrorCode.CSRF_TOKEN_MISMATCH,
+      `Send the ${CSRF_HEADER} header matching the ${CSRF_COOKIE} cookie.`,
+    );
   }
 }
 
 function requireSession(principal: Principal): void {
   if (principal.type !== 'USER' || !principal.sessionId) {
-    throw new AuthError(AuthErrorCode.USER_SESSION_REQUIRED, 'This needs a browser session, not an API token.');
+    throw new AuthError(
+      AuthErrorCode.USER_SESSION_REQUIRED,
+      'This needs a browser session, not an API token.',
+    );
   }
 }

@@ -17,9 +17,19 @@ function base(config: AppConfig): CookieSerializeOptions {
 export function setSessionCookies(
   reply: FastifyReply,
   config: AppConfig,
-  tokens: { accessToken: string; accessTokenExpiresAt: Date; csrfToken?: string; refreshToken?: string; sessionExpiresAt?: Date },
+  tokens: {
+    accessToken: string;
+    accessTokenExpiresAt: Date;
+    csrfToken?: string;
+    refreshToken?: string;
+    sessionExpiresAt?: Date;
+  },
 ): void {
-  reply.setCookie(ACCESS_COOKIE, tokens.accessToken, { ...base(config), httpOnly: true, expires: tokens.accessTokenExpiresAt });
+  reply.setCookie(ACCESS_COOKIE, tokens.accessToken, {
+    ...base(config),
+    httpOnly: true,
+    expires: tokens.accessTokenExpiresAt,
+  });
   if (tokens.refreshToken && tokens.sessionExpiresAt) {
     reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, {
       ...base(config),
@@ -30,7 +40,11 @@ export function setSessionCookies(
   }
   // Readable by our own page (double-submit CSRF); useless to another site, which cannot read it.
   if (tokens.csrfToken) {
-    reply.setCookie(CSRF_COOKIE, tokens.csrfToken, { ...base(config), httpOnly: false, expires: tokens.sessionExpiresAt });
+    reply.setCookie(CSRF_COOKIE, tokens.csrfToken, {
+      ...base(config),
+      httpOnly: false,
+      expires: tokens.sessionExpiresAt,
+    });
   }
 }
 

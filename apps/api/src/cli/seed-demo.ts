@@ -21,19 +21,25 @@ async function seedDemo(): Promise<void> {
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
   try {
     const prisma = app.get(PrismaService);
-    const password = existsSync(CREDENTIALS_FILE) ? readFileSync(CREDENTIALS_FILE, 'utf8').trim() : `sp-${randomToken(12)}`;
+    const password = existsSync(CREDENTIALS_FILE)
+      ? readFileSync(CREDENTIALS_FILE, 'utf8').trim()
+      : `sp-${randomToken(12)}`;
     const existing = await prisma.user.findUnique({ where: { email: DEMO_EMAIL } });
     if (!existing) {
-      await app.get(AuthService).signup(
-        { email: DEMO_EMAIL, password, name: 'Demo User', organizationName: 'Demo Organization' },
-        { ip: '127.0.0.1', userAgent: 'streamplane seed' },
-      );
+      await app
+        .get(AuthService)
+        .signup(
+          { email: DEMO_EMAIL, password, name: 'Demo User', organizationName: 'Demo Organization' },
+          { ip: '127.0.0.1', userAgent: 'streamplane seed' },
+        );
       mkdirSync(dirname(CREDENTIALS_FILE), { recursive: true });
       writeFileSync(CREDENTIALS_FILE, password, { mode: 0o600 });
       console.log('[streamplane] Seeded the demo organization "Demo Organization".');
     }
     const known = existsSync(CREDENTIALS_FILE);
-    console.log(`[streamplane] Demo sign-in: ${DEMO_EMAIL} / ${known ? password : '(password set elsewhere)'}`);
+    console.log(
+      `[streamplane] Demo sign-in: ${DEMO_EMAIL} / ${known ? password : '(password set elsewhere)'}`,
+    );
   } finally {
     await app.close();
   }

@@ -2,10 +2,15 @@ import type { Metrics } from '@streamplane/observability';
 import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 
-type TimedContext = MercuriusContext & { graphqlStartedAt?: bigint; graphqlOperation?: { type: string; operation: string } };
+type TimedContext = MercuriusContext & {
+  graphqlStartedAt?: bigint;
+  graphqlOperation?: { type: string; operation: string };
+};
 
 function operationOf(document: DocumentNode): { type: string; operation: string } {
-  const definition = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const definition = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   return { type: definition?.operation ?? 'unknown', operation: definition?.name?.value ?? 'anonymous' };
 }
 

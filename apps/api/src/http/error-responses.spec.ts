@@ -4,17 +4,29 @@ import { formatGraphQLResponse, toErrorBody } from './error-responses';
 
 describe('REST error shape', () => {
   it('maps a domain error to its status with reason, fields and Retry-After', () => {
-    const error = new DomainError(ErrorKind.RATE_LIMITED, 'RATE_LIMITED', 'slow down', { retryAfterSeconds: 12 });
+    const error = new DomainError(ErrorKind.RATE_LIMITED, 'RATE_LIMITED', 'slow down', {
+      retryAfterSeconds: 12,
+    });
     expect(toErrorBody(error, 'req-1')).toEqual({
       status: 429,
       retryAfter: 12,
-      body: { error: { code: 'RATE_LIMITED', reason: 'RATE_LIMITED', message: 'slow down', requestId: 'req-1', fields: undefined } },
+      body: {
+        error: {
+          code: 'RATE_LIMITED',
+          reason: 'RATE_LIMITED',
+          message: 'slow down',
+          requestId: 'req-1',
+          fields: undefined,
+        },
+      },
     });
   });
 
   it('maps Fastify body errors by code', () => {
     expect(toErrorBody({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }, 'r').status).toBe(413);
-    expect(toErrorBody({ code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }, 'r').body.error.reason).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(
+      toErrorBody({ code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }, 'r').body.error.reason,
+    ).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('hides the details of unknown errors behind INTERNAL and the request id', () => {
@@ -28,17 +40,29 @@ describe('REST error shape', () => {
 
 describe('GraphQL error shape', () => {
   it('answers 200 with typed errors once execution ran', () => {
-    const error = new GraphQLError('nope', { originalError: new DomainError(ErrorKind.NOT_FOUND, 'MEMBER_NOT_FOUND', 'No such member') });
+    const error = new GraphQLError('nope', {
+      originalError: new DomainError(ErrorKind.NOT_FOUND, 'MEMBER_NOT_FOUND', 'No such member'),
+    });
     const { statusCode, response } = formatGraphQLResponse({ data: null, errors: [error] }, 'r1');
     expect(statusCode).toBe(200);
-    expect(response.errors[0].extensions).toEqual({ code: 'NOT_FOUND', reason: 'MEMBER_NOT_FOUND', requestId: 'r1' });
+    expect(response.errors[0].extensions).toEqual({
+      code: 'NOT_FOUND',
+      reason: 'MEMBER_NOT_FOUND',
+      requestId: 'r1',
+    });
     expect(response.errors[0].message).toBe('No such member');
   });
 
   it('answers 400 when the query was refused before execution', () => {
-    const { statusCode, response } = formatGraphQLResponse({ errors: [new GraphQLError('Cannot query field "x"')] }, 'r2');
+    const { statusCode, response } = formatGraphQLResponse(
+      { errors: [new GraphQLError('Cannot query field "x"')] },
+      'r2',
+    );
     expect(statusCode).toBe(400);
-    expect(response.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(response.errors[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'GRAPHQL_VALIDATION_FAILED',
+    });
   });
 
   it('never shows an unexpected error’s message', () => {

@@ -16,15 +16,31 @@ export interface ErrorBody {
 
 /** Fastify's own errors (body parsing, limits) mapped to our kinds. */
 const FASTIFY_ERRORS: Record<string, { kind: ErrorKind; reason: string; message: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { kind: ErrorKind.BAD_USER_INPUT, reason: 'MALFORMED_JSON', message: 'The body is not valid JSON.' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { kind: ErrorKind.BAD_USER_INPUT, reason: 'EMPTY_BODY', message: 'The body is empty; send a JSON object.' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { kind: ErrorKind.PAYLOAD_TOO_LARGE, reason: 'BODY_TOO_LARGE', message: 'The body is too large.' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    kind: ErrorKind.BAD_USER_INPUT,
+    reason: 'MALFORMED_JSON',
+    message: 'The body is not valid JSON.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    kind: ErrorKind.BAD_USER_INPUT,
+    reason: 'EMPTY_BODY',
+    message: 'The body is empty; send a JSON object.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    kind: ErrorKind.PAYLOAD_TOO_LARGE,
+    reason: 'BODY_TOO_LARGE',
+    message: 'The body is too large.',
+  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     kind: ErrorKind.UNSUPPORTED_MEDIA_TYPE,
     reason: 'UNSUPPORTED_MEDIA_TYPE',
     message: 'Send the body as application/json.',
   },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { kind: ErrorKind.BAD_USER_INPUT, reason: 'BAD_CONTENT_LENGTH', message: 'Content-Length does not match the body.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    kind: ErrorKind.BAD_USER_INPUT,
+    reason: 'BAD_CONTENT_LENGTH',
+    message: 'Content-Length does not match the body.',
+  },
 };
 
 function fastifyErrorOf(error: unknown) {
@@ -33,32 +49,72 @@ function fastifyErrorOf(error: unknown) {
 }
 
 /** Any error → the one response shape. Unknown errors are logged with their stack and never described. */
-export function toErrorBody(error: unknown, requestId: string): { status: number; body: ErrorBody; retryAfter?: number } {
+export function toErrorBody(
+  error: unknown,
+  requestId: string,
+): { status: number; body: ErrorBody; retryAfter?: number } {
   if (error instanceof DomainError) {
     return {
       status: httpStatusOf(error.kind),
       retryAfter: error.details.retryAfterSeconds,
-      body: { error: { code: error.kind, reason: error.reason, message: error.message, requestId, fields: error.details.fields } },
+      body: {
+        error: {
+          code: error.kind,
+          reason: error.reason,
+          message: error.message,
+          requestId,
+          fields: error.details.fields,
+        },
+      },
     };
   }
   const known = fastifyErrorOf(error);
   if (known) {
-    return { status: httpStatusOf(known.kind), body: { error: { code: known.kind, reason: known.reason, message: known.message, requestId } } };
+    return {
+      status: httpStatusOf(known.kind),
+      body: { error: { code: known.kind, reason: known.reason, message: known.message, requestId } },
+    };
   }
-  const status = (error as { statusCode?: unknown; status?: unknown }).statusCode ?? (error as { status?: unknown }).status;
+  const status =
+    (error as { statusCode?: unknown; status?: unknown }).statusCode ??
+    (error as { status?: unknown }).status;
   if (status === 404) {
-    return { status: 404, body: { error: { code: ErrorKind.NOT_FOUND, reason: 'ROUTE_NOT_FOUND', message: 'No such endpoint.', requestId } } };
+    return {
+      status: 404,
+      body: {
+        error: {
+          code: ErrorKind.NOT_FOUND,
+          reason: 'ROUTE_NOT_FOUND',
+          message: 'No such endpoint.',
+          requestId,
+        },
+      },
+    };
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return {
       status,
-      body: { error: { code: ErrorKind.BAD_USER_INPUT, reason: 'BAD_REQUEST', message: 'The request could not be understood.', requestId } },
+      body: {
+        error: {
+          code: ErrorKind.BAD_USER_INPUT,
+          reason: 'BAD_REQUEST',
+          message: 'The request could not be understood.',
+          requestId,
+        },
+      },
     };
   }
   logger.error({ err: error, requestId }, 'unhandled error');
   return {
     status: 500,
-    body: { error: { code: ErrorKind.INTERNAL, reason: 'INTERNAL', message: `Something went wrong on our side. Quote request id ${requestId} to support.`, requestId } },
+    body: {
+      error: {
+        code: ErrorKind.INTERNAL,
+        reason: 'INTERNAL',
+        message: `Something went wrong on our side. Quote request id ${requestId} to support.`,
+        requestId,
+      },
+    },
   };
 }
 
@@ -96,7 +152,8 @@ export function toGraphQLError(error: GraphQLError, requestId: string): GraphQLE
  * errors; unwrap them so the client sees each problem with its location.
  */
 function unwrapRefusal(error: GraphQLError): GraphQLError[] {
-  const original: (Error & { code?: string; statusCode?: number; errors?: unknown[] }) | undefined = error.originalError ?? undefined;
+  const original: (Error & { code?: string; statusCode?: number; errors?: unknown[] }) | undefined =
+    error.originalError ?? undefined;
   if (!original?.code?.startsWith('MER_ERR_GQL_') || original.statusCode !== 400) return [error];
   const inner = (original.errors ?? []).filter((e): e is GraphQLError => e instanceof GraphQLError);
   return inner.length > 0 ? inner : [new GraphQLError(original.message)];

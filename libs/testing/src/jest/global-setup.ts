@@ -89,13 +89,17 @@ async function checkRedis(redisUrl: string): Promise<void> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null, // fail fast: one attempt, then report
   });
-  redis.on('error', () => undefined); // the rejected promise below reports it
+  // connect() only rejects with "Connection is closed."; the cause (ECONNREFUSED, ...) arrives here.
+  let cause: unknown;
+  redis.on('error', (error: unknown) => {
+    cause = error;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     throw new Error(
-      `Integration tests need Redis, which does not answer at ${redactUrl(redisUrl)} (${describe(error)}). ` +
+      `Integration tests need Redis, which does not answer at ${redactUrl(redisUrl)} (${describe(cause ?? error)}). ` +
         `${SERVICES_HINT} Set TEST_REDIS_URL to use another server.`,
     );
   } finally {

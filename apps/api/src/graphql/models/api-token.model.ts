@@ -5,7 +5,9 @@ import { ApiTokenScope } from './enums';
 export class ApiTokenModel {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
-  @Field(() => String, { description: 'The visible start of the token, to recognise it; the secret is never shown again.' })
+  @Field(() => String, {
+    description: 'The visible start of the token, to recognise it; the secret is never shown again.',
+  })
   prefix!: string;
   @Field(() => [ApiTokenScope]) scopes!: ApiTokenScope[];
   @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
@@ -18,7 +20,8 @@ export class ApiTokenModel {
 @ObjectType('CreatedApiToken')
 export class CreatedApiTokenModel {
   @Field(() => ApiTokenModel) apiToken!: ApiTokenModel;
-  @Field(() => String, { description: 'Use as "Authorization: Bearer <secret>". Shown only this once.' }) secret!: string;
+  @Field(() => String, { description: 'Use as "Authorization: Bearer <secret>". Shown only this once.' })
+  secret!: string;
 }
 
 @InputType()

@@ -19,6 +19,9 @@ export class AuditLogEntryModel {
 @ObjectType('AuditLogPage')
 export class AuditLogPageModel {
   @Field(() => [AuditLogEntryModel]) entries!: AuditLogEntryModel[];
-  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next (older) page; null at the end.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Pass as `after` for the next (older) page; null at the end.',
+  })
   nextCursor!: string | null;
 }

@@ -4,7 +4,8 @@ import { ActorType, ApiTokenScope, Role } from '@streamplane/db';
 registerEnumType(Role, { name: 'Role', description: 'OWNER > ADMIN > MEMBER > VIEWER. VIEWERs only read.' });
 registerEnumType(ApiTokenScope, {
   name: 'ApiTokenScope',
-  description: 'READ acts as a VIEWER, WRITE as a MEMBER, ADMIN as an ADMIN — never above the creator’s own role.',
+  description:
+    'READ acts as a VIEWER, WRITE as a MEMBER, ADMIN as an ADMIN — never above the creator’s own role.',
 });
 registerEnumType(ActorType, { name: 'ActorType' });
 

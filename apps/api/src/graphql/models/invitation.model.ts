@@ -14,7 +14,9 @@ export class InvitationModel {
 @ObjectType('CreatedInvitation')
 export class CreatedInvitationModel {
   @Field(() => InvitationModel) invitation!: InvitationModel;
-  @Field(() => String, { description: 'Send this link to the invitee (there is no mail server). Only their email can accept it.' })
+  @Field(() => String, {
+    description: 'Send this link to the invitee (there is no mail server). Only their email can accept it.',
+  })
   link!: string;
 }
 

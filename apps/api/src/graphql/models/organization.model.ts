@@ -24,13 +24,16 @@ export class OrganizationMembershipModel {
 
 @ObjectType('Member')
 export class MemberModel {
-  @Field(() => ID, { description: 'The membership id (use it to change the role or remove the member).' }) id!: string;
+  @Field(() => ID, { description: 'The membership id (use it to change the role or remove the member).' })
+  id!: string;
   @Field(() => Role) role!: Role;
   @Field(() => Date) joinedAt!: Date;
   @Field(() => UserModel) user!: UserModel;
 }
 
-@ObjectType('Viewer', { description: 'Who is calling: a signed-in user or an API token, in one organization.' })
+@ObjectType('Viewer', {
+  description: 'Who is calling: a signed-in user or an API token, in one organization.',
+})
 export class ViewerModel {
   @Field(() => String, { description: 'USER or API_TOKEN' }) principalType!: string;
   @Field(() => Role, { description: 'Effective role (an API token is capped by its scopes).' }) role!: Role;

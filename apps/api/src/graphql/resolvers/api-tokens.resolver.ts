@@ -9,7 +9,9 @@ export class ApiTokensResolver {
   constructor(private readonly tokens: ApiTokensService) {}
 
   @RequireRole(Role.MEMBER)
-  @Query(() => [ApiTokenModel], { description: 'Tokens of this organization, revoked ones included; never their secrets.' })
+  @Query(() => [ApiTokenModel], {
+    description: 'Tokens of this organization, revoked ones included; never their secrets.',
+  })
   apiTokens(@CurrentPrincipal() principal: Principal) {
     return this.tokens.list(principal.orgId);
   }
@@ -22,7 +24,10 @@ export class ApiTokensResolver {
 
   @RequireRole(Role.MEMBER)
   @Mutation(() => ApiTokenModel, { description: 'Your own tokens; ADMINs can revoke anyone’s.' })
-  revokeApiToken(@CurrentPrincipal() principal: Principal, @Args('tokenId', { type: () => ID }) tokenId: string) {
+  revokeApiToken(
+    @CurrentPrincipal() principal: Principal,
+    @Args('tokenId', { type: () => ID }) tokenId: string,
+  ) {
     return this.tokens.revoke(principal, tokenId);
   }
 }

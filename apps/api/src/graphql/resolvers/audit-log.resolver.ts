@@ -10,17 +10,27 @@ export class AuditLogResolver {
   constructor(private readonly log: AuditLogService) {}
 
   @RequireRole(Role.ADMIN)
-  @Query(() => AuditLogPageModel, { description: 'Newest first. Filter by exact action, e.g. "member.remove".' })
+  @Query(() => AuditLogPageModel, {
+    description: 'Newest first. Filter by exact action, e.g. "member.remove".',
+  })
   async auditLog(
     @CurrentPrincipal() principal: Principal,
     @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('action', { type: () => String, nullable: true }) action?: string,
   ): Promise<AuditLogPageModel> {
-    const page = await this.log.list(principal.orgId, { first, after: after ?? undefined, action: action ?? undefined });
+    const page = await this.log.list(principal.orgId, {
+      first,
+      after: after ?? undefined,
+      action: action ?? undefined,
+    });
     return {
       nextCursor: page.nextCursor,
-      entries: page.entries.map((row) => ({ ...row, id: row.id.toString(), metadata: row.metadata as Record<string, unknown> })),
+      entries: page.entries.map((row) => ({
+        ...row,
+        id: row.id.toString(),
+        metadata: row.metadata as Record<string, unknown>,
+      })),
     };
   }
 }

@@ -12,5 +12,4 @@ export const RESOLVERS = [
   MembersResolver,
   InvitationsResolver,
   ApiTokensResolver,
-  AuditLogResolver,
 ];

@@ -8,7 +8,14 @@ import { CreatedInvitationModel, InvitationModel, InviteMemberInput } from '../m
 import { OrganizationMembershipModel } from '../models/organization.model';
 
 function toInvitation(row: Invitation): InvitationModel {
-  return { id: row.id, email: row.email, role: row.role, expiresAt: row.expiresAt, createdAt: row.createdAt, expired: row.expiresAt <= new Date() };
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    expiresAt: row.expiresAt,
+    createdAt: row.createdAt,
+    expired: row.expiresAt <= new Date(),
+  };
 }
 
 @Resolver(() => InvitationModel)
@@ -30,7 +37,10 @@ export class InvitationsResolver {
 
   @RequireRole(Role.ADMIN)
   @Mutation(() => InvitationModel)
-  async revokeInvitation(@CurrentPrincipal() principal: Principal, @Args('invitationId', { type: () => ID }) invitationId: string) {
+  async revokeInvitation(
+    @CurrentPrincipal() principal: Principal,
+    @Args('invitationId', { type: () => ID }) invitationId: string,
+  ) {
     return toInvitation(await this.invites.revoke(principal, invitationId));
   }
 

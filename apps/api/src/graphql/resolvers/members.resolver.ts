@@ -32,8 +32,13 @@ export class MembersResolver {
   }
 
   @RequireRole(Role.ADMIN)
-  @Mutation(() => MemberModel, { description: 'Removes the member and ends their sessions in this organization.' })
-  async removeMember(@CurrentPrincipal() principal: Principal, @Args('memberId', { type: () => ID }) memberId: string) {
+  @Mutation(() => MemberModel, {
+    description: 'Removes the member and ends their sessions in this organization.',
+  })
+  async removeMember(
+    @CurrentPrincipal() principal: Principal,
+    @Args('memberId', { type: () => ID }) memberId: string,
+  ) {
     return toMember(await this.memberships.remove(principal, memberId));
   }
 }

@@ -22,7 +22,10 @@ export class OrganizationResolver {
 
   @RequireRole(Role.ADMIN)
   @Mutation(() => OrganizationModel)
-  updateOrganization(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateOrganizationInput) {
+  updateOrganization(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: UpdateOrganizationInput,
+  ) {
     return this.organizations.update(principal, { ...input });
   }
 }

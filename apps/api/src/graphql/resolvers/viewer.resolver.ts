@@ -16,7 +16,10 @@ export class ViewerResolver {
   @Query(() => ViewerModel, { description: 'The caller, their role and their organizations.' })
   async me(@CurrentPrincipal() principal: Principal): Promise<ViewerModel> {
     const [user, organization, memberships] = await Promise.all([
-      this.prisma.user.findUniqueOrThrow({ where: { id: principal.userId }, select: { id: true, email: true, name: true } }),
+      this.prisma.user.findUniqueOrThrow({
+        where: { id: principal.userId },
+        select: { id: true, email: true, name: true },
+      }),
       this.organizations.get(principal.orgId),
       this.organizations.listForUser(principal.userId),
     ]);
