@@ -158,8 +158,10 @@ describe('login and sessions', () => {
   it('rate-limits login attempts per email with 429 and Retry-After', async () => {
     const owner = await api.client().signup();
     const attacker = api.client();
-    let last;
-    for (let i = 0; i < 11; i++) last = await attacker.login(owner.email, `wrong password ${i}`);
+    const attempts = [];
+    for (let i = 0; i < 11; i++) attempts.push(await attacker.login(owner.email, `wrong password ${i}`));
+    expect(attempts.slice(0, 10).map((a) => a.status)).toEqual(Array(10).fill(401));
+    const last = attempts[10];
     expect(last.status).toBe(429);
     expect(last.body.error).toMatchObject({ code: 'RATE_LIMITED' });
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);

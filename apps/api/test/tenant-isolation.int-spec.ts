@@ -18,7 +18,15 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { databaseSnapshot, startTestApi, uniqueEmail, type ApiClient, type GqlResult, type SignedUp, type TestApi } from './harness';
+import {
+  databaseSnapshot,
+  startTestApi,
+  uniqueEmail,
+  type ApiClient,
+  type GqlResult,
+  type SignedUp,
+  type TestApi,
+} from './harness';
 
 /**
  * Schema-driven tenant isolation. Every Query and Mutation that takes an ID is called by organization B's
@@ -34,7 +42,14 @@ import { databaseSnapshot, startTestApi, uniqueEmail, type ApiClient, type GqlRe
 const EXCLUDED: Record<string, string> = {};
 
 /** Reads scoped by the principal alone; B's answers must hold nothing of A. */
-const PRINCIPAL_SCOPED_READS = ['Query.apiTokens', 'Query.auditLog', 'Query.invitations', 'Query.me', 'Query.members', 'Query.organization'];
+const PRINCIPAL_SCOPED_READS = [
+  'Query.apiTokens',
+  'Query.auditLog',
+  'Query.invitations',
+  'Query.me',
+  'Query.members',
+  'Query.organization',
+];
 
 const REFUSALS = ['NOT_FOUND', 'FORBIDDEN'];
 
@@ -99,7 +114,7 @@ function valueFor(name: string, type: GraphQLInputType, ids: Record<string, stri
   if (!isNonNullType(type) && idNamesIn(name, type).length === 0) return undefined;
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner)) {
-    const item = valueFor(name, inner.ofType as GraphQLInputType, ids);
+    const item = valueFor(name, inner.ofType, ids);
     return item === undefined ? [] : [item];
   }
   if (isEnumType(inner)) {
@@ -131,7 +146,9 @@ function valueFor(name: string, type: GraphQLInputType, ids: Record<string, stri
     case 'JSONObject':
       return {};
     default:
-      throw new Error(`No value generator for scalar ${inner.name} (argument ${name}): add one to valueFor()`);
+      throw new Error(
+        `No value generator for scalar ${inner.name} (argument ${name}): add one to valueFor()`,
+      );
   }
 }
 
@@ -179,7 +196,11 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
       select: { id: true, userId: true, orgId: true, revokedAt: true, revokedReason: true, expiresAt: true },
       orderBy: { id: 'asc' },
     }),
-    prisma.auditLog.findMany({ where: { orgId }, select: { id: true, action: true, targetId: true }, orderBy: { id: 'asc' } }),
+    prisma.auditLog.findMany({
+      where: { orgId },
+      select: { id: true, action: true, targetId: true },
+      orderBy: { id: 'asc' },
+    }),
   ]);
   return {
     organization,
@@ -193,13 +214,12 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
 }
 
 /**
- * The whole database. API tokens are compared without last_used_at (B's token is used by the probes);
- * audit_logs are left out because B's own log may one day record refused attempts — A's entries are
- * compared in rowsOfOrg.
+ * The whole database: a refused call writes nothing anywhere. API tokens are compared without
+ * last_used_at, which moves when B's token authenticates.
  */
 async function wholeDatabase(prisma: PrismaService) {
   return {
-    tables: await databaseSnapshot(prisma, ['api_tokens', 'audit_logs']),
+    tables: await databaseSnapshot(prisma, ['api_tokens']),
     apiTokens: await prisma.apiToken.findMany({ omit: { lastUsedAt: true }, orderBy: { id: 'asc' } }),
   };
 }
@@ -209,10 +229,14 @@ function codesOf(result: GqlResult): string[] {
 }
 
 function describeResult(result: GqlResult): string {
-  return JSON.stringify({ status: result.status, data: result.data, errors: result.errors?.map((e) => e.extensions) });
+  return JSON.stringify({
+    status: result.status,
+    data: result.data,
+    errors: result.errors?.map((e) => e.extensions),
+  });
 }
 
-function expectOk(result: GqlResult, what: string): any {
+function expectOk(result: GqlResult, what: string): GqlResult['data'] {
   if (result.errors?.length || !result.data) throw new Error(`${what} failed: ${describeResult(result)}`);
   return result.data;
 }
@@ -220,28 +244,48 @@ function expectOk(result: GqlResult, what: string): any {
 async function joinAs(api: TestApi, owner: ApiClient, orgId: string, role: string) {
   const email = uniqueEmail(role.toLowerCase());
   const invited = expectOk(
-    await owner.gql('mutation($input: InviteMemberInput!) { inviteMember(input: $input) { link } }', { input: { email, role } }),
+    await owner.gql('mutation($input: InviteMemberInput!) { inviteMember(input: $input) { link } }', {
+      input: { email, role },
+    }),
     `inviting ${role}`,
   );
   const token = new URL(invited.inviteMember.link as string).searchParams.get('token');
   const client = api.client();
   const signedUp = await client.signup({ email, organizationName: `Own org of ${email}` });
-  expectOk(await client.gql('mutation($token: String!) { acceptInvitation(token: $token) { role } }', { token }), 'accepting');
+  expectOk(
+    await client.gql('mutation($token: String!) { acceptInvitation(token: $token) { role } }', { token }),
+    'accepting',
+  );
   const switched = await client.post('/v1/auth/switch-organization', { organizationId: orgId });
   if (switched.status !== 200) throw new Error(`switch failed: ${JSON.stringify(switched.body)}`);
   const members = expectOk(await owner.gql('{ members { id user { email } } }'), 'listing members');
-  const membership = (members.members as { id: string; user: { email: string } }[]).find((m) => m.user.email === email);
+  const membership = (members.members as { id: string; user: { email: string } }[]).find(
+    (m) => m.user.email === email,
+  );
   return { client, signedUp, email, membershipId: membership!.id };
 }
 
 async function createToken(client: ApiClient, scopes: string[], name = `token ${randomUUID().slice(0, 8)}`) {
-  const data = expectOk(
-    await client.gql('mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret apiToken { id prefix } } }', {
-      input: { name, scopes },
-    }),
-    'creating an API token',
-  );
-  return { id: data.createApiToken.apiToken.id as string, prefix: data.createApiToken.apiToken.prefix as string, secret: data.createApiToken.secret as string, name };
+  // Known bug, reported: a token whose random prefix contains "_" never authenticates (TOKEN_INVALID),
+  // because the prefix is read back with split('_'). Until it is fixed, draw again so that this test is
+  // about tenancy and not about that. TODO: remove the loop once the prefix can no longer hold "_".
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const data = expectOk(
+      await client.gql(
+        'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret apiToken { id prefix } } }',
+        {
+          input: { name, scopes },
+        },
+      ),
+      'creating an API token',
+    );
+    const { apiToken, secret } = data.createApiToken as {
+      apiToken: { id: string; prefix: string };
+      secret: string;
+    };
+    if (!apiToken.prefix.includes('_')) return { id: apiToken.id, prefix: apiToken.prefix, secret, name };
+  }
+  throw new Error('could not create a usable API token');
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -271,16 +315,21 @@ describe('tenant isolation', () => {
     // queries and has nothing to do with tenancy.
     api = await startTestApi({ GRAPHQL_MAX_DEPTH: '20' });
     const introspection = await api.client().gql(getIntrospectionQuery());
-    operations = operationsOf(buildClientSchema(expectOk(introspection, 'introspection') as IntrospectionQuery));
+    operations = operationsOf(
+      buildClientSchema(expectOk(introspection, 'introspection') as IntrospectionQuery),
+    );
 
     ownerA = api.client();
     orgA = await ownerA.signup({ name: 'Alice A', organizationName: `Org A ${randomUUID().slice(0, 8)}` });
     const memberA = await joinAs(api, ownerA, orgA.organization.id, 'MEMBER');
     const inviteeEmail = uniqueEmail('invitee-of-a');
     const invited = expectOk(
-      await ownerA.gql('mutation($input: InviteMemberInput!) { inviteMember(input: $input) { link invitation { id } } }', {
-        input: { email: inviteeEmail, role: 'VIEWER' },
-      }),
+      await ownerA.gql(
+        'mutation($input: InviteMemberInput!) { inviteMember(input: $input) { link invitation { id } } }',
+        {
+          input: { email: inviteeEmail, role: 'VIEWER' },
+        },
+      ),
       'inviting',
     );
     invitationTokenOfA = new URL(invited.inviteMember.link as string).searchParams.get('token')!;
@@ -319,19 +368,31 @@ describe('tenant isolation', () => {
   });
 
   const idOperations = () => operations.filter((op) => op.idArgs.length > 0);
-  const probed = () => idOperations().filter((op) => !(op.name in EXCLUDED) && op.idArgs.every((a) => a in idFixtures));
+  const probed = () =>
+    idOperations().filter((op) => !(op.name in EXCLUDED) && op.idArgs.every((a) => a in idFixtures));
 
   /** Runs `call` and returns what changed in A's rows and in the database as a whole. */
   async function changesBy(call: () => Promise<GqlResult>) {
-    const [orgBefore, dbBefore] = [await rowsOfOrg(api.prisma, orgA.organization.id), await wholeDatabase(api.prisma)];
+    const [orgBefore, dbBefore] = [
+      await rowsOfOrg(api.prisma, orgA.organization.id),
+      await wholeDatabase(api.prisma),
+    ];
     const result = await call();
-    const [orgAfter, dbAfter] = [await rowsOfOrg(api.prisma, orgA.organization.id), await wholeDatabase(api.prisma)];
+    const [orgAfter, dbAfter] = [
+      await rowsOfOrg(api.prisma, orgA.organization.id),
+      await wholeDatabase(api.prisma),
+    ];
     return { result, orgBefore, orgAfter, dbBefore, dbAfter };
   }
 
   it('finds the operations it is meant to check in the running schema', () => {
     expect(idOperations().map((op) => op.name)).toEqual(
-      expect.arrayContaining(['Mutation.changeMemberRole', 'Mutation.removeMember', 'Mutation.revokeApiToken', 'Mutation.revokeInvitation']),
+      expect.arrayContaining([
+        'Mutation.changeMemberRole',
+        'Mutation.removeMember',
+        'Mutation.revokeApiToken',
+        'Mutation.revokeInvitation',
+      ]),
     );
     expect(operations.map((op) => op.name)).toEqual(expect.arrayContaining(PRINCIPAL_SCOPED_READS));
   });
@@ -339,7 +400,9 @@ describe('tenant isolation', () => {
   it('every operation that takes an ID has an org-A fixture for it, or an explicit exclusion', () => {
     const missing = idOperations()
       .filter((op) => !(op.name in EXCLUDED))
-      .flatMap((op) => op.idArgs.filter((arg) => !(arg in idFixtures)).map((arg) => `${op.name}(${arg}: ID)`));
+      .flatMap((op) =>
+        op.idArgs.filter((arg) => !(arg in idFixtures)).map((arg) => `${op.name}(${arg}: ID)`),
+      );
     if (missing.length > 0) {
       throw new Error(
         `No organization-A fixture for: ${missing.join(', ')}.\n` +
@@ -352,25 +415,32 @@ describe('tenant isolation', () => {
     expect(stale).toEqual([]); // an exclusion for an operation that no longer exists (or takes no ID)
   });
 
-  it.each(PRINCIPALS_OF_B)("%s gets NOT_FOUND or FORBIDDEN for A's ids, and nothing changes", async (label) => {
-    const client = principalsOfB[label];
-    const problems: string[] = [];
-    for (const op of probed()) {
-      const call = callFor(op, idFixtures);
-      const { result, orgBefore, orgAfter, dbBefore, dbAfter } = await changesBy(() => client.gql(call.query, call.variables));
-      const codes = codesOf(result);
-      if (!codes.some((c) => REFUSALS.includes(c))) problems.push(`${op.name} as ${label} was not refused: ${describeResult(result)}`);
-      if (result.data?.[op.field.name] != null) problems.push(`${op.name} as ${label} returned data: ${describeResult(result)}`);
-      try {
-        expect(orgAfter).toEqual(orgBefore);
-        expect(dbAfter).toEqual(dbBefore);
-      } catch (error) {
-        problems.push(`${op.name} as ${label} changed the database:\n${(error as Error).message}`);
+  it.each(PRINCIPALS_OF_B)(
+    "%s gets NOT_FOUND or FORBIDDEN for A's ids, and nothing changes",
+    async (label) => {
+      const client = principalsOfB[label];
+      const problems: string[] = [];
+      for (const op of probed()) {
+        const call = callFor(op, idFixtures);
+        const { result, orgBefore, orgAfter, dbBefore, dbAfter } = await changesBy(() =>
+          client.gql(call.query, call.variables),
+        );
+        const codes = codesOf(result);
+        if (!codes.some((c) => REFUSALS.includes(c)))
+          problems.push(`${op.name} as ${label} was not refused: ${describeResult(result)}`);
+        if (result.data?.[op.field.name] != null)
+          problems.push(`${op.name} as ${label} returned data: ${describeResult(result)}`);
+        try {
+          expect(orgAfter).toEqual(orgBefore);
+          expect(dbAfter).toEqual(dbBefore);
+        } catch (error) {
+          problems.push(`${op.name} as ${label} changed the database:\n${(error as Error).message}`);
+        }
+        cover(`ID operations refused for ${label}`, op.name);
       }
-      cover(`ID operations refused for ${label}`, op.name);
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+  );
 
   it("B's principal-scoped reads hold nothing of A", async () => {
     const problems: string[] = [];
@@ -386,12 +456,16 @@ describe('tenant isolation', () => {
         }
         const text = JSON.stringify(result.data);
         const leaked = secretsOfA.filter((secret) => text.includes(secret));
-        if (leaked.length > 0) problems.push(`${op.name} as ${label} shows A's ${leaked.join(', ')}: ${text}`);
+        if (leaked.length > 0)
+          problems.push(`${op.name} as ${label} shows A's ${leaked.join(', ')}: ${text}`);
         cover(`reads without A's data for ${label}`, op.name);
       }
     }
     // The reads do return B's own data, so "nothing of A" is not "nothing at all".
-    const members = expectOk(await principalsOfB[SESSION_OF_B].gql('{ members { user { email } } }'), 'members');
+    const members = expectOk(
+      await principalsOfB[SESSION_OF_B].gql('{ members { user { email } } }'),
+      'members',
+    );
     expect(JSON.stringify(members)).toContain(orgB.email);
     expect(problems).toEqual([]);
   });
@@ -418,7 +492,10 @@ describe('tenant isolation', () => {
     for (const label of PRINCIPALS_OF_B) {
       const client = principalsOfB[label];
       const { result, orgBefore, orgAfter, dbBefore, dbAfter } = await changesBy(() =>
-        client.gql('mutation($token: String!) { acceptInvitation(token: $token) { organization { id } role } }', { token: invitationTokenOfA }),
+        client.gql(
+          'mutation($token: String!) { acceptInvitation(token: $token) { organization { id } role } }',
+          { token: invitationTokenOfA },
+        ),
       );
       const codes = codesOf(result);
       expect({ label, codes }).toEqual({ label, codes: [expect.stringMatching(/^(NOT_FOUND|FORBIDDEN)$/)] });
@@ -426,7 +503,9 @@ describe('tenant isolation', () => {
       expect(orgAfter).toEqual(orgBefore);
       expect(dbAfter).toEqual(dbBefore);
     }
-    const memberships = await api.prisma.membership.findMany({ where: { orgId: orgA.organization.id, userId: orgB.user.id } });
+    const memberships = await api.prisma.membership.findMany({
+      where: { orgId: orgA.organization.id, userId: orgB.user.id },
+    });
     expect(memberships).toEqual([]);
     cover('explicit cases', 'Mutation.acceptInvitation(token of A, for another email)');
   });

@@ -6,14 +6,12 @@ import { RESOLVER_NAME_METADATA, RESOLVER_TYPE_METADATA } from '@nestjs/graphql'
 import type { AuthenticationService, Principal } from '@streamplane/auth';
 import { Role } from '@streamplane/db';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { SCHEMA_FILE } from '../graphql/api-schema';
 import { RESOLVERS } from '../graphql/resolvers';
-import { HealthController } from '../health/health.controller';
 import { ACCESS_POLICY, Public, RequireRole, type AccessPolicy } from './access.decorators';
 import { AccessGuard } from './access.guard';
-import { AuthController } from './auth.controller';
 
 /**
  * "Every resolver is guarded, and CI proves it." The global AccessGuard refuses a handler without a
@@ -36,12 +34,42 @@ function methodsOf(cls: Type): { key: string; handler: Handler }[] {
   return Object.getOwnPropertyNames(cls.prototype)
     .filter((key) => key !== 'constructor')
     .map((key) => ({ key, descriptor: Object.getOwnPropertyDescriptor(cls.prototype, key) }))
-    .filter((m): m is { key: string; descriptor: PropertyDescriptor & { value: Handler } } => typeof m.descriptor?.value === 'function')
+    .filter(
+      (m): m is { key: string; descriptor: PropertyDescriptor & { value: Handler } } =>
+        typeof m.descriptor?.value === 'function',
+    )
     .map(({ key, descriptor }) => ({ key, handler: descriptor.value }));
 }
 
 function policyOf(handler: Handler): AccessPolicy | undefined {
   return Reflect.getMetadata(ACCESS_POLICY, handler) as AccessPolicy | undefined;
+}
+
+function isResolver(cls: Type): boolean {
+  return methodsOf(cls).some(({ handler }) =>
+    OPERATION_TYPES.some((t) => t === Reflect.getMetadata(RESOLVER_TYPE_METADATA, handler)),
+  );
+}
+
+function isController(cls: Type): boolean {
+  return Reflect.hasOwnMetadata(PATH_METADATA, cls);
+}
+
+/**
+ * Every class exported by a source file of the api that declares a resolver or a controller, found by
+ * reading the tree rather than a list someone must remember to update.
+ */
+async function classesInSource(): Promise<Type[]> {
+  const root = resolve(__dirname, '..');
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !/\.(spec|int-spec|d)\.ts$/.test(file))
+    .filter((file) => /@(Resolver|Controller)\(/.test(readFileSync(join(root, file), 'utf8')));
+  const modules = await Promise.all(
+    files.map((file) => import(join(root, file)) as Promise<Record<string, unknown>>),
+  );
+  return modules
+    .flatMap((exports) => Object.values(exports))
+    .filter((value): value is Type => typeof value === 'function');
 }
 
 function graphqlOperations(): Endpoint[] {
@@ -56,22 +84,27 @@ function graphqlOperations(): Endpoint[] {
 }
 
 function joinPath(...parts: (string | string[] | undefined)[]): string {
-  const segments = parts.flatMap((p) => (Array.isArray(p) ? p : [p ?? ''])).flatMap((p) => p.split('/')).filter(Boolean);
+  const segments = parts
+    .flatMap((p) => (Array.isArray(p) ? p : [p ?? '']))
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean);
   return `/${segments.join('/')}`;
 }
 
-// The controllers ApiModule mounts. (Importing ApiModule itself would load Mercurius, whose ESM-only
-// dependencies jest's CommonJS runtime cannot require; keep this list in step with api.module.ts.)
-const CONTROLLERS: Type[] = [AuthController, HealthController];
-
-function restRoutes(): Endpoint[] {
-  return CONTROLLERS.flatMap((cls) => {
+function restRoutes(controllers: Type[]): Endpoint[] {
+  return controllers.flatMap((cls) => {
     const base = Reflect.getMetadata(PATH_METADATA, cls) as string | string[] | undefined;
     return methodsOf(cls).flatMap(({ key, handler }) => {
       const path = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
       if (path === undefined || method === undefined) return []; // a private helper, not a route
-      return [{ name: `${RequestMethod[method]} ${joinPath(base, path)}`, owner: `${cls.name}.${key}`, policy: policyOf(handler) }];
+      return [
+        {
+          name: `${RequestMethod[method]} ${joinPath(base, path)}`,
+          owner: `${cls.name}.${key}`,
+          policy: policyOf(handler),
+        },
+      ];
     });
   });
 }
@@ -81,14 +114,27 @@ function describePolicy(policy: AccessPolicy | undefined): string {
   return policy.public ? 'PUBLIC' : policy.role;
 }
 
-const operations = graphqlOperations();
-const routes = restRoutes();
-
 describe('access policies', () => {
+  const operations = graphqlOperations();
+  let resolversInSource: Type[];
+  let routes: Endpoint[];
+
+  beforeAll(async () => {
+    const classes = await classesInSource();
+    resolversInSource = classes.filter(isResolver);
+    // All controllers in the tree, mounted or not: a controller ApiModule does not mount yet costs nothing to check.
+    routes = restRoutes(classes.filter(isController));
+  });
+
   it('finds the handlers it is meant to check', () => {
     // Guards against the enumeration silently finding nothing (e.g. a renamed metadata key).
-    expect(operations.map((o) => o.name)).toEqual(expect.arrayContaining(['Query.me', 'Mutation.inviteMember']));
-    expect(routes.map((r) => r.name)).toEqual(expect.arrayContaining(['POST /v1/auth/login', 'GET /healthz']));
+    expect(resolversInSource.length).toBeGreaterThan(0);
+    expect(operations.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['Query.me', 'Mutation.inviteMember']),
+    );
+    expect(routes.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['POST /v1/auth/login', 'GET /healthz']),
+    );
   });
 
   it('every GraphQL Query and Mutation declares an access policy', () => {
@@ -101,14 +147,25 @@ describe('access policies', () => {
     expect(unguarded).toEqual([]);
   });
 
+  it('every resolver class of the api is in RESOLVERS', () => {
+    // ApiModule and the schema printer both take their resolvers from RESOLVERS; one registered some
+    // other way would be served without being checked here.
+    const outside = resolversInSource
+      .filter((cls) => !RESOLVERS.some((listed) => listed === cls))
+      .map((c) => c.name);
+    expect(outside).toEqual([]);
+  });
+
   it('RESOLVERS holds every Query and Mutation of the committed schema, and nothing else', () => {
-    // A resolver registered outside RESOLVERS would escape the checks above; the committed SDL would
-    // still list its fields (api-schema.spec.ts keeps the SDL equal to what the api serves).
     const sdl = readFileSync(resolve(__dirname, '../../../../', SCHEMA_FILE), 'utf8');
     const schema = buildSchema(sdl);
     const fieldsOf = (type: GraphQLObjectType | null | undefined) =>
       type ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [];
-    const schemaOperations = [...fieldsOf(schema.getQueryType()), ...fieldsOf(schema.getMutationType()), ...fieldsOf(schema.getSubscriptionType())];
+    const schemaOperations = [
+      ...fieldsOf(schema.getQueryType()),
+      ...fieldsOf(schema.getMutationType()),
+      ...fieldsOf(schema.getSubscriptionType()),
+    ];
 
     expect(operations.map((o) => o.name).sort()).toEqual(schemaOperations.sort());
     expect(operations).toHaveLength(schemaOperations.length);
@@ -123,16 +180,22 @@ describe('access policies', () => {
 
 describe('AccessGuard', () => {
   class Fixture {
-    undecided() {}
+    undecided(this: void) {}
 
     @Public()
-    open() {}
+    open(this: void) {}
 
     @RequireRole(Role.ADMIN)
-    adminOnly() {}
+    adminOnly(this: void) {}
   }
 
-  const principal: Principal = { type: 'USER', userId: 'u1', orgId: 'o1', role: Role.MEMBER, sessionId: 's1' };
+  const principal: Principal = {
+    type: 'USER',
+    userId: 'u1',
+    orgId: 'o1',
+    role: Role.MEMBER,
+    sessionId: 's1',
+  };
 
   function guardWith() {
     const authenticate = jest.fn<Promise<Principal>, unknown[]>().mockResolvedValue(principal);
@@ -148,7 +211,11 @@ describe('AccessGuard', () => {
       getClass: () => Fixture,
       getArgs: () => [request],
       getArgByIndex: (i: number) => [request][i],
-      switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}), getNext: () => () => undefined }),
+      switchToHttp: () => ({
+        getRequest: () => request,
+        getResponse: () => ({}),
+        getNext: () => () => undefined,
+      }),
       switchToRpc: () => {
         throw new Error('not rpc');
       },
@@ -160,7 +227,7 @@ describe('AccessGuard', () => {
 
   it('fails closed: a handler without an access policy is refused before anyone is authenticated', async () => {
     const { guard, authenticate } = guardWith();
-    await expect(guard.canActivate(httpContext(Fixture.prototype.undecided as Handler))).rejects.toThrow(
+    await expect(guard.canActivate(httpContext(Fixture.prototype.undecided))).rejects.toThrow(
       'Fixture.undecided declares no access policy',
     );
     expect(authenticate).not.toHaveBeenCalled();
@@ -170,13 +237,13 @@ describe('AccessGuard', () => {
   // lookup, so the refusal above is the missing policy and not a broken fake.
   it('lets a public handler through without credentials', async () => {
     const { guard, authenticate } = guardWith();
-    await expect(guard.canActivate(httpContext(Fixture.prototype.open as Handler))).resolves.toBe(true);
+    await expect(guard.canActivate(httpContext(Fixture.prototype.open))).resolves.toBe(true);
     expect(authenticate).not.toHaveBeenCalled();
   });
 
   it('refuses a principal whose role is below the declared one', async () => {
     const { guard, authenticate } = guardWith();
-    await expect(guard.canActivate(httpContext(Fixture.prototype.adminOnly as Handler))).rejects.toMatchObject({
+    await expect(guard.canActivate(httpContext(Fixture.prototype.adminOnly))).rejects.toMatchObject({
       reason: 'INSUFFICIENT_ROLE',
     });
     expect(authenticate).toHaveBeenCalledTimes(1);

@@ -12,4 +12,5 @@ export const RESOLVERS = [
   MembersResolver,
   InvitationsResolver,
   ApiTokensResolver,
+  AuditLogResolver,
 ];
