@@ -83,7 +83,7 @@ export class MembersService {
   /** Row lock: two concurrent demotions of the last two OWNERs cannot both succeed. */
   private async lockMember(tx: Prisma.TransactionClient, orgId: string, memberId: string) {
     await tx.$queryRaw`SELECT id FROM memberships WHERE org_id = ${orgId}::uuid AND role = 'OWNER' FOR UPDATE`;
-    const member = await tx.membership.findFirst({ where: { id: memberId } });
+    const member = await tx.membership.findFirst({ where: { id: memberId, orgId } });
     if (!member) throw new OrgError(OrgErrorCode.MEMBER_NOT_FOUND, 'No such member in this organization.');
     return member;
   }
