@@ -2,12 +2,31 @@ import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '@streamplane/audit';
 import { ApiTokenScope, PrismaService, Role, type ApiToken } from '@streamplane/db';
 import { displayName, parseInput } from '@streamplane/errors';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import { actorOf, roleAtLeast, roleOfScope, type Principal } from './principal';
 import { randomToken, sha256Hex } from './secrets';
 
 export const API_TOKEN_PREFIX = 'sp_pat_';
+const PREFIX_LENGTH = 12;
+
+/**
+ * Tokens read `sp_pat_<12 hex: prefix>_<43 base64url: secret>`. The prefix is hex so it can never hold
+ * the `_` separator (base64url can), and it is read by position, not by splitting.
+ */
+export function newApiTokenSecret(): { prefix: string; secret: string } {
+  const prefix = randomBytes(PREFIX_LENGTH / 2).toString('hex');
+  return { prefix, secret: `${API_TOKEN_PREFIX}${prefix}_${randomToken(32)}` };
+}
+
+/** The lookup prefix of a presented token, or undefined when it is not shaped like one of ours. */
+export function apiTokenPrefixOf(token: string): string | undefined {
+  if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
+  const prefix = token.slice(API_TOKEN_PREFIX.length, API_TOKEN_PREFIX.length + PREFIX_LENGTH);
+  const separator = token.charAt(API_TOKEN_PREFIX.length + PREFIX_LENGTH);
+  return /^[0-9a-f]{12}$/.test(prefix) && separator === '_' ? prefix : undefined;
+}
 
 const CreateApiTokenInput = z.strictObject({
   name: displayName(100),
@@ -51,8 +70,7 @@ export class ApiTokensService {
         `Your role (${principal.role}) cannot grant the scope(s) ${excessive.join(', ')}.`,
       );
     }
-    const prefix = randomToken(9);
-    const secret = `${API_TOKEN_PREFIX}${prefix}_${randomToken(32)}`;
+    const { prefix, secret } = newApiTokenSecret();
     const apiToken = await this.prisma.$transaction(async (tx) => {
       const created = await tx.apiToken.create({
         data: {
@@ -77,6 +95,7 @@ export class ApiTokensService {
   }
 
   async revoke(principal: Principal, tokenId: string): Promise<ApiToken> {
+    parseInput(z.uuid(), tokenId);
     return this.prisma.$transaction(async (tx) => {
       const token = await tx.apiToken.findFirst({ where: { id: tokenId, orgId: principal.orgId } });
       if (!token)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@streamplane/db';
 import { AccessTokenService } from './access-token.service';
-import { API_TOKEN_PREFIX } from './api-tokens.service';
+import { API_TOKEN_PREFIX, apiTokenPrefixOf } from './api-tokens.service';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import { highestRole, lowerRole, roleOfScope, type Principal } from './principal';
 import { safeEqual, sha256Hex } from './secrets';
@@ -81,7 +81,7 @@ export class AuthenticationService {
   }
 
   private async fromApiToken(secret: string): Promise<Principal> {
-    const prefix = secret.slice(API_TOKEN_PREFIX.length).split('_')[0];
+    const prefix = apiTokenPrefixOf(secret);
     const token = prefix ? await this.prisma.apiToken.findUnique({ where: { prefix } }) : null;
     if (!token || !safeEqual(token.secretHash, sha256Hex(secret))) {
       throw new AuthError(AuthErrorCode.TOKEN_INVALID, 'The API token is not valid.');
