@@ -1,6 +1,10 @@
+import { Logger } from '@nestjs/common';
 import { DomainError, ErrorKind } from '@streamplane/errors';
 import { GraphQLError } from 'graphql';
 import { formatGraphQLResponse, toErrorBody } from './error-responses';
+
+// The mapper logs unexpected errors on purpose; keep the test output clean.
+beforeAll(() => Logger.overrideLogger(false));
 
 describe('REST error shape', () => {
   it('maps a domain error to its status with reason, fields and Retry-After', () => {
