@@ -21,8 +21,11 @@ export interface ClusterOutputs {
   clusterName: pulumi.Output<string>;
   /** Kubeconfig for the cluster (secret output). */
   kubeconfig: pulumi.Output<string>;
-  /** StorageClass for Kafka volumes: encrypted at rest, zone-bound (WaitForFirstConsumer). */
-  kafkaStorageClass: pulumi.Output<string>;
+  /**
+   * How Kafka volumes are provisioned on this cloud: the platform creates a StorageClass from it
+   * (encrypted at rest, WaitForFirstConsumer so a volume lands in its broker's zone, expansion allowed).
+   */
+  kafkaStorage: { provisioner: string; parameters: Record<string, string> };
   /** Node label and taint that mark the Kafka pool; Kafka pods select and tolerate them. */
   kafkaNodeLabel: { key: string; value: string };
   kafkaNodeTaint: { key: string; value: string; effect: 'NoSchedule' };
@@ -38,4 +41,25 @@ export interface ProgramOutputs {
   bootstrapExternal: string | null;
   grafanaUrl: string;
   kubeconfig: string;
+}
+
+/**
+ * Component names, fixed so the pieces can be built in parallel:
+ * - infra/azure/cluster.ts  `AzureKafkaCluster` (ComponentResource), args `CloudClusterArgs`, field `outputs: ClusterOutputs`
+ * - infra/aws/cluster.ts    `AwsKafkaCluster`   (ComponentResource), args `CloudClusterArgs`, field `outputs: ClusterOutputs`
+ * - infra/platform/platform.ts `KafkaPlatform` (ComponentResource), args `PlatformArgs`, given a Kubernetes provider
+ * - infra/program.ts        `deploymentProgram(input: ProgramInput)`: the inline program (returns ProgramOutputs)
+ */
+export interface CloudClusterArgs {
+  deploymentId: string;
+  spec: DeploymentSpec;
+  /** spec.tags plus Streamplane's own (deployment id, managed-by). */
+  tags: Record<string, string>;
+}
+
+export interface PlatformArgs {
+  deploymentId: string;
+  spec: DeploymentSpec;
+  cluster: ClusterOutputs;
+  agent: ProgramInput['agent'];
 }
