@@ -1,3 +1,4 @@
+import { invite } from './fixtures';
 import { databaseSnapshot, signupBody, startTestApi, uniqueEmail, type TestApi } from './harness';
 
 let api: TestApi;
@@ -171,10 +172,7 @@ describe('login and sessions', () => {
     const owner = api.client();
     const a = await owner.signup();
     const joinerEmail = uniqueEmail('joiner');
-    const invite = await owner.gql('mutation($i: InviteMemberInput!) { inviteMember(input: $i) { link } }', {
-      i: { email: joinerEmail, role: 'MEMBER' },
-    });
-    const token = new URL(invite.data.inviteMember.link).searchParams.get('token')!;
+    const { token } = await invite(owner, joinerEmail, 'MEMBER');
 
     const joiner = api.client();
     const own = await joiner.signup({ email: joinerEmail });

@@ -157,6 +157,21 @@ export interface SignedUp {
   password: string;
 }
 
+/** A result in one line, for failure messages. */
+export function describeResult(result: GqlResult): string {
+  return JSON.stringify({
+    status: result.status,
+    data: result.data,
+    errors: result.errors?.map((e) => e.extensions),
+  });
+}
+
+/** The data of a call that must succeed (a fixture, not the thing under test); throws otherwise. */
+export function expectOk(result: GqlResult, what: string): GqlResult['data'] {
+  if (result.errors?.length || !result.data) throw new Error(`${what} failed: ${describeResult(result)}`);
+  return result.data;
+}
+
 export function uniqueEmail(label = 'user'): string {
   return `${label}-${randomUUID().slice(0, 8)}@example.com`;
 }
@@ -191,6 +206,17 @@ export async function databaseSnapshot(
     snapshot[table_name] = `${row.count} rows, ${row.digest}`;
   }
   return snapshot;
+}
+
+/**
+ * The whole database, so that "nothing was written" means nothing anywhere. API tokens are compared
+ * without last_used_at, which moves whenever a token authenticates (e.g. the caller's own).
+ */
+export async function wholeDatabase(prisma: PrismaService) {
+  return {
+    tables: await databaseSnapshot(prisma, ['api_tokens']),
+    apiTokens: await prisma.apiToken.findMany({ omit: { lastUsedAt: true }, orderBy: { id: 'asc' } }),
+  };
 }
 
 function rand255(): number {

@@ -1,29 +1,7 @@
-import type { PrismaService } from '@streamplane/db';
-import {
-  buildClientSchema,
-  getIntrospectionQuery,
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  type GraphQLField,
-  type GraphQLInputType,
-  type GraphQLOutputType,
-  type IntrospectionQuery,
-} from 'graphql';
-import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  databaseSnapshot,
-  startTestApi,
-  uniqueEmail,
-  type ApiClient,
-  type GqlResult,
-  type SignedUp,
-  type TestApi,
-} from './harness';
+import { createToken, invite, joinAs, membershipIdOf, type Joined } from './fixtures';
+import { callFor, fetchOperations, type Operation } from './graphql-calls';
+import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
+import type { ApiClient, GqlResult, SignedUp, TestApi } from './harness';
 
 /**
  * Roles, end to end. Every Mutation of the running schema is called by a VIEWER of the organization
@@ -43,98 +21,6 @@ const VIEWER_MAY_CALL: Record<string, string> = {
  */
 const ROLE_REFUSALS = ['INSUFFICIENT_ROLE', 'USER_SESSION_REQUIRED'];
 
-// ---------------------------------------------------------------------------------------------------
-// Calls generated from the schema (the same approach as tenant-isolation.int-spec.ts, kept minimal)
-
-type Mutation = GraphQLField<unknown, unknown>;
-
-const PREFERRED_ENUM_VALUES: Record<string, string> = { Role: 'VIEWER', ApiTokenScope: 'READ' };
-
-function valueFor(name: string, type: GraphQLInputType, ids: Record<string, string>): unknown {
-  if (!isNonNullType(type)) return undefined; // optional inputs are left out
-  const inner = type.ofType;
-  if (isListType(inner)) return [valueFor(name, inner.ofType, ids)];
-  if (isEnumType(inner)) {
-    const values = inner.getValues().map((v) => v.name);
-    return values.includes(PREFERRED_ENUM_VALUES[inner.name]) ? PREFERRED_ENUM_VALUES[inner.name] : values[0];
-  }
-  if (isInputObjectType(inner)) {
-    const fields = Object.values(inner.getFields()).map(
-      (f) => [f.name, valueFor(f.name, f.type, ids)] as const,
-    );
-    return Object.fromEntries(fields.filter(([, value]) => value !== undefined));
-  }
-  switch (inner.name) {
-    case 'ID':
-      if (!(name in ids))
-        throw new Error(`No fixture for the ID argument "${name}": add one to targets in beforeAll`);
-      return ids[name];
-    case 'String':
-      if (/email/i.test(name)) return uniqueEmail('probe');
-      if (/token/i.test(name)) return `probe-${randomBytes(16).toString('hex')}`;
-      return `Probe ${randomUUID().slice(0, 8)}`;
-    case 'Int':
-    case 'Float':
-      return 1;
-    case 'Boolean':
-      return false;
-    case 'DateTime':
-      return new Date(Date.now() + 30 * 86_400_000).toISOString();
-    default:
-      throw new Error(
-        `No value generator for scalar ${inner.name} (argument ${name}): add one to valueFor()`,
-      );
-  }
-}
-
-function selectionFor(type: GraphQLOutputType): string {
-  const named = getNamedType(type);
-  if (isLeafType(named)) return '';
-  if (!isObjectType(named)) return '{ __typename }';
-  const leaves = Object.values(named.getFields()).filter(
-    (f) => f.args.length === 0 && isLeafType(getNamedType(f.type)),
-  );
-  return `{ ${leaves.length > 0 ? leaves.map((f) => f.name).join(' ') : '__typename'} }`;
-}
-
-function callFor(
-  field: Mutation,
-  ids: Record<string, string>,
-): { query: string; variables: Record<string, unknown> } {
-  const args = field.args
-    .map((arg) => ({ arg, value: valueFor(arg.name, arg.type, ids) }))
-    .filter(({ value }) => value !== undefined);
-  const definitions = args.map(({ arg }) => `$${arg.name}: ${String(arg.type)}`).join(', ');
-  const passed = args.map(({ arg }) => `${arg.name}: $${arg.name}`).join(', ');
-  return {
-    query: `mutation Probe${definitions ? `(${definitions})` : ''} { ${field.name}${passed ? `(${passed})` : ''} ${selectionFor(field.type)} }`,
-    variables: Object.fromEntries(args.map(({ arg, value }) => [arg.name, value])),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------
-
-/** The whole database; API tokens without last_used_at, which moves whenever a token authenticates. */
-async function wholeDatabase(prisma: PrismaService) {
-  return {
-    tables: await databaseSnapshot(prisma, ['api_tokens']),
-    apiTokens: await prisma.apiToken.findMany({ omit: { lastUsedAt: true }, orderBy: { id: 'asc' } }),
-  };
-}
-
-function describeResult(result: GqlResult): string {
-  return JSON.stringify({
-    status: result.status,
-    data: result.data,
-    errors: result.errors?.map((e) => e.extensions),
-  });
-}
-
-function expectOk(result: GqlResult, what: string): GqlResult['data'] {
-  if (result.errors?.length || !result.data) throw new Error(`${what} failed: ${describeResult(result)}`);
-  return result.data;
-}
-
 const INVITE =
   'mutation($input: InviteMemberInput!) { inviteMember(input: $input) { link invitation { id } } }';
 const CHANGE_ROLE = 'mutation($m: ID!, $r: Role!) { changeMemberRole(memberId: $m, role: $r) { id role } }';
@@ -142,57 +28,16 @@ const REMOVE = 'mutation($m: ID!) { removeMember(memberId: $m) { id } }';
 
 describe('roles', () => {
   let api: TestApi;
-  let mutations: Mutation[];
+  /** Every Mutation of the running schema. */
+  let mutations: Operation[];
   let orgA: SignedUp;
   let owner: ApiClient;
-  let admin: Awaited<ReturnType<typeof joinAs>>;
-  let member: Awaited<ReturnType<typeof joinAs>>;
-  let viewer: Awaited<ReturnType<typeof joinAs>>;
+  let admin: Joined;
+  let member: Joined;
+  let viewer: Joined;
   let readToken: ApiClient;
   /** ID argument name → an object of the organization the call would otherwise succeed on. */
   let targets: Record<string, string>;
-
-  async function joinAs(role: string, inviter: ApiClient = owner, orgId = orgA.organization.id) {
-    const email = uniqueEmail(role.toLowerCase());
-    const invited = expectOk(await inviter.gql(INVITE, { input: { email, role } }), `inviting a ${role}`);
-    const token = new URL(invited.inviteMember.link as string).searchParams.get('token');
-    const client = api.client();
-    const signedUp = await client.signup({ email });
-    expectOk(
-      await client.gql('mutation($t: String!) { acceptInvitation(token: $t) { role } }', { t: token }),
-      'accepting',
-    );
-    const switched = await client.post('/v1/auth/switch-organization', { organizationId: orgId });
-    if (switched.status !== 200) throw new Error(`switching failed: ${JSON.stringify(switched.body)}`);
-    const members = expectOk(await inviter.gql('{ members { id user { email } } }'), 'listing members');
-    const membershipId = (members.members as { id: string; user: { email: string } }[]).find(
-      (m) => m.user.email === email,
-    )!.id;
-    return { client, signedUp, email, membershipId };
-  }
-
-  async function createToken(client: ApiClient, scopes: string[]) {
-    const data = expectOk(
-      await client.gql(
-        'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret apiToken { id prefix } } }',
-        {
-          input: { name: `token ${randomUUID().slice(0, 8)}`, scopes },
-        },
-      ),
-      'creating an API token',
-    );
-    const { apiToken, secret } = data.createApiToken as {
-      apiToken: { id: string; prefix: string };
-      secret: string;
-    };
-    return { id: apiToken.id, secret };
-  }
-
-  async function membershipIdOf(client: ApiClient, email: string): Promise<string> {
-    const members = expectOk(await client.gql('{ members { id user { email } } }'), 'listing members');
-    return (members.members as { id: string; user: { email: string } }[]).find((m) => m.user.email === email)!
-      .id;
-  }
 
   /** Runs `call` and asserts it wrote nothing anywhere. */
   async function expectNoWrites(call: () => Promise<GqlResult>): Promise<GqlResult> {
@@ -205,24 +50,18 @@ describe('roles', () => {
   beforeAll(async () => {
     // The standard introspection query nests 15 levels; the default depth limit (8) is for clients' queries.
     api = await startTestApi({ GRAPHQL_MAX_DEPTH: '20' });
-    const schema = buildClientSchema(
-      expectOk(await api.client().gql(getIntrospectionQuery()), 'introspection') as IntrospectionQuery,
-    );
-    mutations = Object.values(schema.getMutationType()?.getFields() ?? {});
+    mutations = (await fetchOperations(api.client())).filter((op) => op.kind === 'mutation');
 
     owner = api.client();
     orgA = await owner.signup();
-    admin = await joinAs('ADMIN');
-    member = await joinAs('MEMBER');
-    viewer = await joinAs('VIEWER');
+    admin = await joinAs(api, owner, orgA.organization.id, 'ADMIN');
+    member = await joinAs(api, owner, orgA.organization.id, 'MEMBER');
+    viewer = await joinAs(api, owner, orgA.organization.id, 'VIEWER');
     readToken = api.client().withBearer((await createToken(admin.client, ['READ'])).secret);
-    const pending = expectOk(
-      await owner.gql(INVITE, { input: { email: uniqueEmail('pending'), role: 'MEMBER' } }),
-      'inviting',
-    );
+    const pending = await invite(owner, uniqueEmail('pending'), 'MEMBER');
     targets = {
       memberId: member.membershipId,
-      invitationId: pending.inviteMember.invitation.id,
+      invitationId: pending.invitationId,
       tokenId: (await createToken(admin.client, ['WRITE'])).id,
     };
   });
@@ -236,12 +75,12 @@ describe('roles', () => {
       const me = expectOk(await client.gql('{ me { role organization { id } } }'), 'me');
       expect(me.me).toEqual({ role: 'VIEWER', organization: { id: orgA.organization.id } });
     }
-    expect(mutations.map((m) => m.name)).toEqual(
+    expect(mutations.map((m) => m.field.name)).toEqual(
       expect.arrayContaining(['inviteMember', 'removeMember', 'createApiToken']),
     );
-    expect(Object.keys(VIEWER_MAY_CALL).filter((name) => !mutations.some((m) => m.name === name))).toEqual(
-      [],
-    );
+    expect(
+      Object.keys(VIEWER_MAY_CALL).filter((name) => !mutations.some((m) => m.field.name === name)),
+    ).toEqual([]);
   });
 
   it.each([
@@ -251,10 +90,11 @@ describe('roles', () => {
     const client = principal === 'session' ? viewer.client : readToken;
     const problems: string[] = [];
     const checked: string[] = [];
-    for (const mutation of mutations) {
+    for (const op of mutations) {
+      const mutation = op.field;
       // A browser-session VIEWER may accept invitations; an API token never may (it is not a person).
       if (principal === 'session' && mutation.name in VIEWER_MAY_CALL) continue;
-      const call = callFor(mutation, targets);
+      const call = callFor(op, targets);
       const before = await wholeDatabase(api.prisma);
       const result = await client.gql(call.query, call.variables);
       const after = await wholeDatabase(api.prisma);
@@ -325,7 +165,7 @@ describe('roles', () => {
   });
 
   it('removing a member ends their session and their API tokens: the next request is UNAUTHENTICATED', async () => {
-    const leaving = await joinAs('MEMBER');
+    const leaving = await joinAs(api, owner, orgA.organization.id, 'MEMBER');
     const token = api.client().withBearer((await createToken(leaving.client, ['WRITE'])).secret);
     expectOk(await leaving.client.gql('{ me { role } }'), 'before removal, the member');
     expectOk(await token.gql('{ me { role } }'), "before removal, the member's token");

@@ -1,32 +1,9 @@
 import type { PrismaService } from '@streamplane/db';
-import {
-  buildClientSchema,
-  getIntrospectionQuery,
-  getNamedType,
-  isAbstractType,
-  isEnumType,
-  isInputObjectType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  type GraphQLField,
-  type GraphQLInputType,
-  type GraphQLOutputType,
-  type GraphQLSchema,
-  type IntrospectionQuery,
-} from 'graphql';
-import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  databaseSnapshot,
-  startTestApi,
-  uniqueEmail,
-  type ApiClient,
-  type GqlResult,
-  type SignedUp,
-  type TestApi,
-} from './harness';
+import { randomUUID } from 'node:crypto';
+import { createToken, invite, joinAs } from './fixtures';
+import { callFor, fetchOperations, type Operation } from './graphql-calls';
+import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
+import type { ApiClient, GqlResult, SignedUp, TestApi } from './harness';
 
 /**
  * Schema-driven tenant isolation. Every Query and Mutation that takes an ID is called by organization B's
@@ -57,126 +34,6 @@ const SESSION_OF_B = "B's OWNER (session cookie)";
 const TOKEN_OF_B = "B's OWNER's ADMIN-scope API token";
 type PrincipalOfB = typeof SESSION_OF_B | typeof TOKEN_OF_B;
 const PRINCIPALS_OF_B: PrincipalOfB[] = [SESSION_OF_B, TOKEN_OF_B];
-
-// ---------------------------------------------------------------------------------------------------
-// Calls generated from the schema
-
-interface Operation {
-  /** `Query.members`, `Mutation.removeMember`. */
-  name: string;
-  kind: 'query' | 'mutation';
-  field: GraphQLField<unknown, unknown>;
-  /** Names of the arguments and input-object fields of type ID, at any depth. */
-  idArgs: string[];
-}
-
-interface Call {
-  query: string;
-  variables: Record<string, unknown>;
-}
-
-function operationsOf(schema: GraphQLSchema): Operation[] {
-  const of = (kind: Operation['kind'], type: ReturnType<GraphQLSchema['getQueryType']>): Operation[] =>
-    type
-      ? Object.values(type.getFields()).map((field) => ({
-          name: `${type.name}.${field.name}`,
-          kind,
-          field,
-          idArgs: [...new Set(field.args.flatMap((arg) => idNamesIn(arg.name, arg.type)))],
-        }))
-      : [];
-  return [...of('query', schema.getQueryType()), ...of('mutation', schema.getMutationType())];
-}
-
-function idNamesIn(name: string, type: GraphQLInputType, seen = new Set<string>()): string[] {
-  const named = getNamedType(type);
-  if (isScalarType(named) && named.name === 'ID') return [name];
-  if (!isInputObjectType(named) || seen.has(named.name)) return [];
-  seen.add(named.name);
-  return Object.values(named.getFields()).flatMap((f) => idNamesIn(f.name, f.type, new Set(seen)));
-}
-
-/** Enum values that make the call one that would succeed on the owner's own objects. */
-const PREFERRED_ENUM_VALUES: Record<string, string> = { Role: 'VIEWER', ApiTokenScope: 'READ' };
-
-function stringFor(name: string): string {
-  if (/email/i.test(name)) return uniqueEmail('probe');
-  if (/token|secret/i.test(name)) return `probe-${randomBytes(16).toString('hex')}`;
-  if (/name/i.test(name)) return `Probe ${randomUUID().slice(0, 8)}`;
-  return 'probe';
-}
-
-/**
- * A value for an argument or input field: IDs from `ids` (by name), other types generated. Nullable inputs
- * are left out unless an ID is inside them. Returns undefined to omit.
- */
-function valueFor(name: string, type: GraphQLInputType, ids: Record<string, string>): unknown {
-  if (!isNonNullType(type) && idNamesIn(name, type).length === 0) return undefined;
-  const inner = isNonNullType(type) ? type.ofType : type;
-  if (isListType(inner)) {
-    const item = valueFor(name, inner.ofType, ids);
-    return item === undefined ? [] : [item];
-  }
-  if (isEnumType(inner)) {
-    const values = inner.getValues().map((v) => v.name);
-    const preferred = PREFERRED_ENUM_VALUES[inner.name];
-    return preferred && values.includes(preferred) ? preferred : values[0];
-  }
-  if (isInputObjectType(inner)) {
-    const object: Record<string, unknown> = {};
-    for (const field of Object.values(inner.getFields())) {
-      const value = valueFor(field.name, field.type, ids);
-      if (value !== undefined) object[field.name] = value;
-    }
-    return object;
-  }
-  switch (inner.name) {
-    case 'ID':
-      if (!(name in ids)) throw new Error(`no fixture id for ${name}`);
-      return ids[name];
-    case 'String':
-      return stringFor(name);
-    case 'Int':
-    case 'Float':
-      return 1;
-    case 'Boolean':
-      return false;
-    case 'DateTime':
-      return new Date(Date.now() + 30 * 86_400_000).toISOString();
-    case 'JSONObject':
-      return {};
-    default:
-      throw new Error(
-        `No value generator for scalar ${inner.name} (argument ${name}): add one to valueFor()`,
-      );
-  }
-}
-
-/** Leaf fields, and objects down to `depth` levels; fields that need arguments are skipped. */
-function selectionFor(type: GraphQLOutputType, depth: number): string {
-  const named = getNamedType(type);
-  if (isLeafType(named)) return '';
-  if (isAbstractType(named) || !isObjectType(named)) return '{ __typename }';
-  const parts = Object.values(named.getFields())
-    .filter((f) => f.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined))
-    .flatMap((f) => {
-      if (isLeafType(getNamedType(f.type))) return [f.name];
-      return depth > 0 ? [`${f.name} ${selectionFor(f.type, depth - 1)}`] : [];
-    });
-  return `{ ${parts.length > 0 ? parts.join(' ') : '__typename'} }`;
-}
-
-function callFor(op: Operation, ids: Record<string, string>, depth = 1): Call {
-  const args = op.field.args
-    .map((arg) => ({ arg, value: valueFor(arg.name, arg.type, ids) }))
-    .filter(({ value }) => value !== undefined);
-  const definitions = args.map(({ arg }) => `$${arg.name}: ${String(arg.type)}`).join(', ');
-  const passed = args.map(({ arg }) => `${arg.name}: $${arg.name}`).join(', ');
-  const query =
-    `${op.kind} Probe${definitions ? `(${definitions})` : ''} ` +
-    `{ ${op.field.name}${passed ? `(${passed})` : ''} ${selectionFor(op.field.type, depth)} }`;
-  return { query, variables: Object.fromEntries(args.map(({ arg, value }) => [arg.name, value])) };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Organizations and their state
@@ -213,73 +70,8 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
   };
 }
 
-/**
- * The whole database: a refused call writes nothing anywhere. API tokens are compared without
- * last_used_at, which moves when B's token authenticates.
- */
-async function wholeDatabase(prisma: PrismaService) {
-  return {
-    tables: await databaseSnapshot(prisma, ['api_tokens']),
-    apiTokens: await prisma.apiToken.findMany({ omit: { lastUsedAt: true }, orderBy: { id: 'asc' } }),
-  };
-}
-
 function codesOf(result: GqlResult): string[] {
   return (result.errors ?? []).map((e) => e.extensions?.code);
-}
-
-function describeResult(result: GqlResult): string {
-  return JSON.stringify({
-    status: result.status,
-    data: result.data,
-    errors: result.errors?.map((e) => e.extensions),
-  });
-}
-
-function expectOk(result: GqlResult, what: string): GqlResult['data'] {
-  if (result.errors?.length || !result.data) throw new Error(`${what} failed: ${describeResult(result)}`);
-  return result.data;
-}
-
-async function joinAs(api: TestApi, owner: ApiClient, orgId: string, role: string) {
-  const email = uniqueEmail(role.toLowerCase());
-  const invited = expectOk(
-    await owner.gql('mutation($input: InviteMemberInput!) { inviteMember(input: $input) { link } }', {
-      input: { email, role },
-    }),
-    `inviting ${role}`,
-  );
-  const token = new URL(invited.inviteMember.link as string).searchParams.get('token');
-  const client = api.client();
-  const signedUp = await client.signup({ email, organizationName: `Own org of ${email}` });
-  expectOk(
-    await client.gql('mutation($token: String!) { acceptInvitation(token: $token) { role } }', { token }),
-    'accepting',
-  );
-  const switched = await client.post('/v1/auth/switch-organization', { organizationId: orgId });
-  if (switched.status !== 200) throw new Error(`switch failed: ${JSON.stringify(switched.body)}`);
-  const members = expectOk(await owner.gql('{ members { id user { email } } }'), 'listing members');
-  const membership = (members.members as { id: string; user: { email: string } }[]).find(
-    (m) => m.user.email === email,
-  );
-  return { client, signedUp, email, membershipId: membership!.id };
-}
-
-async function createToken(client: ApiClient, scopes: string[], name = `token ${randomUUID().slice(0, 8)}`) {
-  const data = expectOk(
-    await client.gql(
-      'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret apiToken { id prefix } } }',
-      {
-        input: { name, scopes },
-      },
-    ),
-    'creating an API token',
-  );
-  const { apiToken, secret } = data.createApiToken as {
-    apiToken: { id: string; prefix: string };
-    secret: string;
-  };
-  return { id: apiToken.id, prefix: apiToken.prefix, secret, name };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -308,31 +100,20 @@ describe('tenant isolation', () => {
     // The standard introspection query nests 15 levels; the api's default depth limit (8) is for clients'
     // queries and has nothing to do with tenancy.
     api = await startTestApi({ GRAPHQL_MAX_DEPTH: '20' });
-    const introspection = await api.client().gql(getIntrospectionQuery());
-    operations = operationsOf(
-      buildClientSchema(expectOk(introspection, 'introspection') as IntrospectionQuery),
-    );
+    operations = await fetchOperations(api.client());
 
     ownerA = api.client();
     orgA = await ownerA.signup({ name: 'Alice A', organizationName: `Org A ${randomUUID().slice(0, 8)}` });
     const memberA = await joinAs(api, ownerA, orgA.organization.id, 'MEMBER');
     const inviteeEmail = uniqueEmail('invitee-of-a');
-    const invited = expectOk(
-      await ownerA.gql(
-        'mutation($input: InviteMemberInput!) { inviteMember(input: $input) { link invitation { id } } }',
-        {
-          input: { email: inviteeEmail, role: 'VIEWER' },
-        },
-      ),
-      'inviting',
-    );
-    invitationTokenOfA = new URL(invited.inviteMember.link as string).searchParams.get('token')!;
+    const invited = await invite(ownerA, inviteeEmail, 'VIEWER');
+    invitationTokenOfA = invited.token;
     const tokenOfA = await createToken(ownerA, ['READ', 'WRITE']);
     const memberTokenOfA = await createToken(memberA.client, ['WRITE']);
 
     idFixtures = {
       memberId: memberA.membershipId, // a MEMBER, so role changes and removal would otherwise succeed
-      invitationId: invited.inviteMember.invitation.id,
+      invitationId: invited.invitationId,
       tokenId: tokenOfA.id,
     };
     secretsOfA = [
@@ -345,7 +126,7 @@ describe('tenant isolation', () => {
       memberA.email,
       memberA.membershipId,
       inviteeEmail,
-      invited.inviteMember.invitation.id,
+      invited.invitationId,
       ...[tokenOfA, memberTokenOfA].flatMap((t) => [t.id, t.prefix, t.name]),
     ];
 
