@@ -7,6 +7,15 @@ export type Cloud = 'azure' | 'aws';
 
 export type ClientAuthentication = 'scram-sha-512' | 'mtls';
 
+// Records over the unions: adding a member without listing it here does not compile.
+const CLOUD_SET: Record<Cloud, true> = { azure: true, aws: true };
+const CLIENT_AUTHENTICATION_SET: Record<ClientAuthentication, true> = { 'scram-sha-512': true, mtls: true };
+
+export const CLOUDS = Object.keys(CLOUD_SET) as readonly Cloud[];
+export const CLIENT_AUTHENTICATIONS = Object.keys(
+  CLIENT_AUTHENTICATION_SET,
+) as readonly ClientAuthentication[];
+
 export interface ListenerSpec {
   /** TLS listener inside the cluster (always on). */
   internal: true;

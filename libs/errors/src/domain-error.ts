@@ -18,6 +18,8 @@ export enum ErrorKind {
 export interface FieldProblem {
   field: string;
   message: string;
+  /** A domain-specific code for this one problem, when an error lists several (e.g. `UNKNOWN_REGION`). */
+  code?: string;
 }
 
 export class DomainError extends Error {
