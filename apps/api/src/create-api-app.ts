@@ -56,7 +56,6 @@ export async function createApiApp(
   fastify.removeContentTypeParser('text/plain');
   installRequestHooks(fastify, metrics);
   await app.register(fastifyCookie);
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

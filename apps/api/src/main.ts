@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@streamplane/config';
 import { createApiApp } from './create-api-app';
 
@@ -14,6 +15,38 @@ async function main(): Promise<void> {
   }
   const app = await createApiApp(config);
   await app.listen({ host: config.http.host, port: config.http.port });
+  stopOnSignal(async (signal) => {
+    new Logger('Shutdown').log(
+      `${signal} received: closing the server, then PostgreSQL and Redis connections`,
+    );
+    await app.close();
+  });
+}
+
+/**
+ * Graceful shutdown: stop accepting, let requests in flight finish, close the pools, exit 0. A second
+ * signal, or a shutdown that takes longer than the orchestrator's grace period, exits at once.
+ */
+function stopOnSignal(close: (signal: NodeJS.Signals) => Promise<void>): void {
+  const SHUTDOWN_TIMEOUT_MS = 20_000;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    setTimeout(() => {
+      console.error(`[streamplane api] shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    close(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('[streamplane api] error during shutdown:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 main().catch((error: unknown) => {
