@@ -29,6 +29,12 @@ export interface ClusterOutputs {
   /** Node label and taint that mark the Kafka pool; Kafka pods select and tolerate them. */
   kafkaNodeLabel: { key: string; value: string };
   kafkaNodeTaint: { key: string; value: string; effect: 'NoSchedule' };
+  /**
+   * Brokers and controllers get separate nodes (controllers on the catalog's smaller controller size): this
+   * label says which role a Kafka node is for, so broker pods select `brokers` and controller pods
+   * `controllers`. Set by both cloud components.
+   */
+  kafkaNodeRoleLabel?: { key: string; brokers: string; controllers: string };
   /** The label whose values are the zones (rack awareness): `topology.kubernetes.io/zone`. */
   zoneLabel: string;
 }
@@ -55,6 +61,17 @@ export interface CloudClusterArgs {
   spec: DeploymentSpec;
   /** spec.tags plus Streamplane's own (deployment id, managed-by). */
   tags: Record<string, string>;
+  /**
+   * CIDRs allowed to reach the cluster's public Kubernetes API endpoint (Streamplane's provisioner egress).
+   * Unset: reachable from anywhere, still authenticated (IAM / Entra ID). Access from inside the cluster's
+   * network is always on.
+   */
+  apiServerAllowedCidrs?: string[];
+  /**
+   * Azure only: deploy into this existing resource group (where the customer granted Streamplane's role)
+   * instead of creating one.
+   */
+  azureResourceGroupName?: string;
 }
 
 export interface PlatformArgs {

@@ -1,0 +1,14 @@
+export * from './types';
+export { deploymentProgram, type ProgramOutputValues } from './program';
+export { AzureKafkaCluster } from './azure/cluster';
+export { AwsKafkaCluster } from './aws/cluster';
+export { KafkaPlatform, type KafkaPlatformOptions } from './platform/platform';
+export { KafkaCluster, type KafkaClusterArgs } from './platform/kafka-cluster';
+export { StrimziOperator, type StrimziOperatorArgs } from './platform/strimzi-operator';
+export { CertManager } from './platform/cert-manager';
+export { IngressController, type IngressControllerArgs } from './platform/ingress';
+export { Monitoring, type MonitoringArgs } from './platform/monitoring';
+export { KafkaNetworkPolicies } from './platform/kafka-network-policies';
+export { StreamplaneAgent, type StreamplaneAgentArgs } from './platform/agent';
+export { GeneratedPassword } from './platform/generated-password';
+export { HELM_CHARTS, type HelmChartRef } from './platform/versions';

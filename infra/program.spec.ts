@@ -1,0 +1,71 @@
+import * as pulumi from '@pulumi/pulumi';
+import type { Cloud } from '@streamplane/deployment-spec';
+import { awsMockCallResult, awsMockResourceState } from './aws/mocks';
+import { azureMockCallResult, azureMockResourceState } from './azure/mocks';
+import { recordingMocks } from './cloud/mock-recorder';
+import { buildUnderMocks, resolve } from './cloud/testing';
+import { kubernetesMockResourceState } from './platform/mocks';
+import { TEST_AGENT_TOKEN, TEST_DEPLOYMENT_ID, makeSpec } from './platform/testing/platform-fixtures';
+import type { ProgramInput } from './types';
+
+// One mock per provider package: each cloud's realistic state, and the platform's for Kubernetes.
+const providerOf = new Map<string, string | undefined>();
+const recording = recordingMocks(
+  (args) => {
+    providerOf.set(args.name, args.provider);
+    if (args.type.startsWith('aws:')) return awsMockResourceState(args);
+    if (args.type.startsWith('azure-native:')) return azureMockResourceState(args);
+    return kubernetesMockResourceState(args);
+  },
+  (args) => (args.token.startsWith('aws:') ? awsMockCallResult(args) : azureMockCallResult(args)),
+);
+void pulumi.runtime.setMocks(recording.mocks, 'streamplane', 'unit', false);
+
+const programInput = (cloud: Cloud): ProgramInput => ({
+  deploymentId: TEST_DEPLOYMENT_ID,
+  spec: makeSpec(cloud, { listeners: { internal: true, external: true } }),
+  agent: {
+    image: 'ghcr.io/streamplane/agent:1.0.0',
+    controlPlaneUrl: 'https://api.streamplane.example',
+    token: pulumi.secret(TEST_AGENT_TOKEN),
+  },
+});
+
+describe('deploymentProgram', () => {
+  it.each<[Cloud, string]>([
+    ['azure', 'azure-native:containerservice:ManagedCluster'],
+    ['aws', 'aws:eks/cluster:Cluster'],
+  ])('builds the %s cluster and the platform on it, and its outputs resolve', async (cloud, clusterType) => {
+    const { deploymentProgram } = await import('./program');
+    const built = await buildUnderMocks(recording, () => deploymentProgram(programInput(cloud))());
+    const outputs = await built.result;
+
+    expect(built.resources.filter((resource) => resource.type === clusterType)).toHaveLength(1);
+    const otherCloud = cloud === 'aws' ? 'azure-native:' : 'aws:';
+    expect(built.resources.filter((resource) => resource.type.startsWith(otherCloud))).toEqual([]);
+
+    // The platform's objects go to the cluster just built, through the provider made from its kubeconfig.
+    const providers = built.resources.filter((resource) => resource.type === 'pulumi:providers:kubernetes');
+    expect(providers).toHaveLength(1);
+    const [provider] = providers;
+    expect(provider.inputs.kubeconfig).toBeDefined();
+    const kubernetes = built.resources.filter((resource) => resource.type.startsWith('kubernetes:'));
+    expect(kubernetes.length).toBeGreaterThan(30);
+    const usedProviders = new Set(kubernetes.map((resource) => providerOf.get(resource.name)));
+    expect([...usedProviders]).toEqual([
+      `urn:pulumi:unit::streamplane::pulumi:providers:kubernetes::${provider.name}::${provider.id}`,
+    ]);
+
+    expect(await resolve(outputs.clusterName)).toMatch(/\S/);
+    expect(await resolve(outputs.bootstrapInternal)).toBe('streamplane-kafka-bootstrap.kafka.svc:9093');
+    expect(await resolve(outputs.bootstrapExternal)).toMatch(/^203\.0\.113\.\d+:9094$/);
+    expect(await resolve(outputs.grafanaUrl)).toMatch(/^https:\/\/203\.0\.113\.\d+\/grafana\/$/);
+    // AKS hands over YAML, the EKS component writes JSON: both are kubeconfigs.
+    expect(await resolve(outputs.kubeconfig)).toMatch(/"?kind"?:\s*"?Config/);
+    expect(await pulumiIsSecret(outputs.kubeconfig)).toBe(true);
+  });
+});
+
+function pulumiIsSecret(output: pulumi.Output<unknown>): Promise<boolean> {
+  return (output as unknown as { isSecret: Promise<boolean> }).isSecret;
+}
