@@ -313,7 +313,7 @@ describe('AwsKafkaCluster', () => {
     const issuer = (cluster.state.identities as { oidcs: { issuer: string }[] }[])[0].oidcs[0].issuer;
     expect(oidc.inputs).toMatchObject({ url: issuer, clientIdLists: ['sts.amazonaws.com'] });
 
-    const [addon] = ofType(resources, T.addon);
+    const addon = ofType(resources, T.addon).find((a) => a.inputs.addonName === 'aws-ebs-csi-driver')!;
     const role = ofType(resources, T.role).find(
       (candidate) => candidate.state.arn === addon.inputs.serviceAccountRoleArn,
     )!;
@@ -336,6 +336,12 @@ describe('AwsKafkaCluster', () => {
     expect(JSON.parse(addon.inputs.configurationValues as string)).toEqual({
       node: { tolerateAllTaints: true },
     });
+  });
+
+  it('has the VPC CNI enforce NetworkPolicies (the Kafka namespace relies on them)', () => {
+    const cni = ofType(resources, T.addon).find((a) => a.inputs.addonName === 'vpc-cni');
+    expect(cni).toBeDefined();
+    expect(JSON.parse(cni!.inputs.configurationValues as string)).toEqual({ enableNetworkPolicy: 'true' });
   });
 
   it('pins the Kubernetes version and uses access entries with the creator as admin', () => {

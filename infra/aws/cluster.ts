@@ -1,3 +1,4 @@
+import * as eks from '@pulumi/aws/eks';
 import * as pulumi from '@pulumi/pulumi';
 import { getCallerIdentityOutput } from '@pulumi/aws/getCallerIdentity';
 import { getPartitionOutput } from '@pulumi/aws/getPartition';
@@ -137,6 +138,22 @@ export class AwsKafkaCluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // The VPC CNI is installed by EKS, but it enforces NetworkPolicies only when asked to. Without this, the
+    // Kafka namespace's policies (Strimzi's and the platform's) would be accepted and silently do nothing.
+    const vpcCni = new eks.Addon(
+      `${name}-vpc-cni`,
+      {
+        region,
+        clusterName: controlPlane.clusterName,
+        addonName: 'vpc-cni',
+        configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'PRESERVE',
+        tags,
+      },
+      { parent: this },
+    );
+
     // The kubeconfig resolves only once nodes and the storage driver are up, so whoever uses it (the
     // platform's Kubernetes provider) starts when workloads can actually be scheduled and get volumes.
     const kubeconfig = pulumi
@@ -145,6 +162,7 @@ export class AwsKafkaCluster extends pulumi.ComponentResource {
         controlPlane.endpoint,
         controlPlane.certificateAuthorityData,
         ebsCsi.addon.id,
+        vpcCni.id,
         ...nodeGroups.nodeGroups.map((nodeGroup) => nodeGroup.id),
       ])
       .apply(([clusterName, endpoint, certificateAuthorityData]) =>
