@@ -8,20 +8,26 @@ source "$(dirname "$0")/bootstrap.sh"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/streamplane}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 
-# A development AUTH_SECRET, generated once and kept out of git (.streamplane/ is gitignored).
+# A development AUTH_SECRET and credentials keyring, generated once and kept out of git
+# (.streamplane/ is gitignored). Variables already set in the environment win.
 secrets_file=.streamplane/dev-secrets.env
+random_bytes() { # count, encoding (hex | base64)
+  openssl rand "-$2" "$1" 2>/dev/null ||
+    node -e "process.stdout.write(require('node:crypto').randomBytes($1).toString('$2'))"
+}
 if [[ ! -f $secrets_file ]]; then
   mkdir -p .streamplane
-  secret=$(openssl rand -hex 32 2>/dev/null || node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('hex'))")
-  (umask 077 && printf 'AUTH_SECRET=%s\n' "$secret" >"$secrets_file")
+  (umask 077 && printf 'AUTH_SECRET=%s\n' "$(random_bytes 32 hex)" >"$secrets_file")
   log "Generated a development AUTH_SECRET in $secrets_file"
 fi
-if [[ -z ${AUTH_SECRET:-} ]]; then
-  set -a
-  # shellcheck source=/dev/null
-  source "$secrets_file"
-  set +a
+if ! grep -q '^CREDENTIALS_ENCRYPTION_KEYS=' "$secrets_file"; then
+  printf 'CREDENTIALS_ENCRYPTION_KEYS=dev-%s:%s\n' "$(date +%Y%m%d)" "$(random_bytes 32 base64)" >>"$secrets_file"
+  log "Generated a development CREDENTIALS_ENCRYPTION_KEYS in $secrets_file"
 fi
+while IFS= read -r line; do
+  name=${line%%=*}
+  if [[ -n $name && -z ${!name:-} ]]; then export "$line"; fi
+done <"$secrets_file"
 
 npm run --silent db:migrate
 

@@ -4,6 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AuditModule } from '@streamplane/audit';
 import { AuthModule } from '@streamplane/auth';
+import { CloudAccountsModule } from '@streamplane/cloud-accounts';
 import { ConfigModule, type AppConfig } from '@streamplane/config';
 import { DbModule } from '@streamplane/db';
 import { Metrics } from '@streamplane/observability';
@@ -28,6 +29,7 @@ export class ApiModule {
         AuditModule,
         AuthModule,
         OrgsModule,
+        CloudAccountsModule,
         GraphQLModule.forRoot<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           path: '/graphql',

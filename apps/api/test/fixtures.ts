@@ -81,3 +81,34 @@ export async function membershipIdOf(client: ApiClient, email: string): Promise<
   if (!membership) throw new Error(`${email} is not a member: ${JSON.stringify(members.members)}`);
   return membership.id;
 }
+
+/** An AWS cloud account connected by `client` (an ADMIN or OWNER), with its generated external id. */
+export async function connectAwsAccount(
+  client: ApiClient,
+  overrides: { name?: string; roleArn?: string; allowedRegions?: string[] } = {},
+): Promise<{ id: string; name: string; roleArn: string; externalId: string }> {
+  const input = {
+    name: `AWS ${randomUUID().slice(0, 8)}`,
+    roleArn: 'arn:aws:iam::123456789012:role/streamplane-provisioner',
+    allowedRegions: ['eu-west-1'],
+    ...overrides,
+  };
+  const data = expectOk(
+    await client.gql(
+      'mutation($input: ConnectAwsAccountInput!) { connectAwsAccount(input: $input) { id name aws { roleArn externalId } } }',
+      { input },
+    ),
+    'connecting an AWS account',
+  );
+  const account = data.connectAwsAccount as {
+    id: string;
+    name: string;
+    aws: { roleArn: string; externalId: string };
+  };
+  return {
+    id: account.id,
+    name: account.name,
+    roleArn: account.aws.roleArn,
+    externalId: account.aws.externalId,
+  };
+}

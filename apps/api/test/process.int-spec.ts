@@ -58,6 +58,7 @@ describe('the api process', () => {
       REDIS_URL: process.env.REDIS_URL,
       REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX,
       AUTH_SECRET: process.env.AUTH_SECRET,
+      CREDENTIALS_ENCRYPTION_KEYS: process.env.CREDENTIALS_ENCRYPTION_KEYS,
       PORT: String(port),
       LOG_LEVEL: 'info',
     });

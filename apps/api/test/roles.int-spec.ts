@@ -1,4 +1,4 @@
-import { createToken, invite, joinAs, membershipIdOf, type Joined } from './fixtures';
+import { connectAwsAccount, createToken, invite, joinAs, membershipIdOf, type Joined } from './fixtures';
 import { callFor, fetchOperations, type Operation } from './graphql-calls';
 import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
 import type { ApiClient, GqlResult, SignedUp, TestApi } from './harness';
@@ -63,6 +63,7 @@ describe('roles', () => {
       memberId: member.membershipId,
       invitationId: pending.invitationId,
       tokenId: (await createToken(admin.client, ['WRITE'])).id,
+      cloudAccountId: (await connectAwsAccount(admin.client)).id,
     };
   });
 

@@ -1,6 +1,6 @@
 import type { PrismaService } from '@streamplane/db';
 import { randomUUID } from 'node:crypto';
-import { createToken, invite, joinAs } from './fixtures';
+import { connectAwsAccount, createToken, invite, joinAs } from './fixtures';
 import { callFor, fetchOperations, type Operation } from './graphql-calls';
 import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
 import type { ApiClient, GqlResult, SignedUp, TestApi } from './harness';
@@ -22,6 +22,7 @@ const EXCLUDED: Record<string, string> = {};
 const PRINCIPAL_SCOPED_READS = [
   'Query.apiTokens',
   'Query.auditLog',
+  'Query.cloudAccounts',
   'Query.invitations',
   'Query.me',
   'Query.members',
@@ -42,7 +43,7 @@ const PRINCIPALS_OF_B: PrincipalOfB[] = [SESSION_OF_B, TOKEN_OF_B];
 async function rowsOfOrg(prisma: PrismaService, orgId: string) {
   const memberships = await prisma.membership.findMany({ where: { orgId }, orderBy: { id: 'asc' } });
   const userIds = memberships.map((m) => m.userId);
-  const [organization, users, invitations, apiTokens, sessions, auditLog] = await Promise.all([
+  const [organization, users, invitations, apiTokens, sessions, auditLog, cloudAccounts] = await Promise.all([
     prisma.organization.findUnique({ where: { id: orgId } }),
     prisma.user.findMany({ where: { id: { in: userIds } }, orderBy: { id: 'asc' } }),
     prisma.invitation.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
@@ -58,6 +59,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
       select: { id: true, action: true, targetId: true },
       orderBy: { id: 'asc' },
     }),
+    prisma.cloudAccount.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
   ]);
   return {
     organization,
@@ -67,6 +69,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     apiTokens,
     sessions,
     auditLog: auditLog.map((row) => ({ ...row, id: row.id.toString() })),
+    cloudAccounts,
   };
 }
 
@@ -110,11 +113,16 @@ describe('tenant isolation', () => {
     invitationTokenOfA = invited.token;
     const tokenOfA = await createToken(ownerA, ['READ', 'WRITE']);
     const memberTokenOfA = await createToken(memberA.client, ['WRITE']);
+    const cloudAccountOfA = await connectAwsAccount(ownerA, {
+      name: `AWS of A ${randomUUID().slice(0, 8)}`,
+      roleArn: `arn:aws:iam::123456789012:role/org-a-${randomUUID().slice(0, 8)}`,
+    });
 
     idFixtures = {
       memberId: memberA.membershipId, // a MEMBER, so role changes and removal would otherwise succeed
       invitationId: invited.invitationId,
       tokenId: tokenOfA.id,
+      cloudAccountId: cloudAccountOfA.id,
     };
     secretsOfA = [
       orgA.organization.id,
@@ -128,6 +136,10 @@ describe('tenant isolation', () => {
       inviteeEmail,
       invited.invitationId,
       ...[tokenOfA, memberTokenOfA].flatMap((t) => [t.id, t.prefix, t.name]),
+      cloudAccountOfA.id,
+      cloudAccountOfA.name,
+      cloudAccountOfA.externalId,
+      cloudAccountOfA.roleArn,
     ];
 
     const ownerB = api.client();
@@ -287,9 +299,11 @@ describe('tenant isolation', () => {
 
   // Last, because it changes A: the very calls B was refused succeed for A's OWNER, so the refusals
   // above were about the organization, not about a malformed call or a fixture that was never valid.
+  // Calls that remove their target go last, so that the others still find it.
   it("the same calls succeed for A's OWNER", async () => {
     const problems: string[] = [];
-    for (const op of probed()) {
+    const removes = (op: Operation) => /^(delete|destroy|remove|revoke)/.test(op.field.name);
+    for (const op of [...probed().filter((o) => !removes(o)), ...probed().filter(removes)]) {
       const call = callFor(op, idFixtures);
       const result = await ownerA.gql(call.query, call.variables);
       if (result.errors?.length || result.data?.[op.field.name] == null) {

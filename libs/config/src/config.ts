@@ -8,6 +8,36 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
+/**
+ * `CREDENTIALS_ENCRYPTION_KEYS=k2:<base64 of 32 bytes>,k1:<…>`: the keys that encrypt cloud credentials at
+ * rest, each with an id stored beside every ciphertext. The first encrypts; all of them decrypt, so a new
+ * key goes first and the old one stays until `npm run credentials:reencrypt` has moved every row over.
+ * Problems are described without echoing any key material.
+ */
+const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+const credentialsKeyring = z
+  .string({ error: 'is required: comma-separated <keyId>:<base64 of 32 random bytes>, the first one active' })
+  .transform((value, ctx): CredentialsKeyring => {
+    const keys = new Map<string, Buffer>();
+    const entries = value.split(',').map((entry) => entry.trim());
+    entries.forEach((entry, index) => {
+      const colon = entry.indexOf(':');
+      const id = colon > 0 ? entry.slice(0, colon) : '';
+      const encoded = colon > 0 ? entry.slice(colon + 1).trim() : '';
+      const problem = !KEY_ID.test(id)
+        ? 'must start with a key id (letters, digits, ".", "_", "-"; at most 32) and a colon'
+        : keys.has(id)
+          ? `repeats the key id "${id}"`
+          : !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || Buffer.from(encoded, 'base64').length !== 32
+            ? `key "${id}" must be 32 bytes, base64-encoded (e.g. \`openssl rand -base64 32\`)`
+            : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', message: `entry ${index + 1} ${problem}` });
+      else keys.set(id, Buffer.from(encoded, 'base64'));
+    });
+    if (keys.size === 0) return z.NEVER;
+    return { activeKeyId: [...keys.keys()][0], keys };
+  });
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -33,9 +63,33 @@ const EnvSchema = z.object({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(256 * 1024),
+  CLOUD_ENGINE: z.enum(['local', 'pulumi']).default('local'),
+  CREDENTIALS_ENCRYPTION_KEYS: credentialsKeyring,
+  CLOUD_VERIFY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20),
+  STREAMPLANE_AWS_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+  AWS_STS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')
+    .default('us-east-1'),
+  AWS_STS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  AWS_ACCESS_KEY_ID: z.string().min(16).max(128).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(16).max(128).optional(),
+  AWS_SESSION_TOKEN: z.string().min(16).optional(),
+  AZURE_AUTHORITY_HOST: z.url({ protocol: /^https?$/ }).default('https://login.microsoftonline.com'),
+  AZURE_RESOURCE_MANAGER_URL: z.url({ protocol: /^https?$/ }).default('https://management.azure.com'),
 });
 
 export type Environment = z.input<typeof EnvSchema>;
+
+export interface CredentialsKeyring {
+  /** The key new ciphertexts are written under: the first one listed. */
+  activeKeyId: string;
+  /** Every configured key by id (AES-256: 32 bytes each). */
+  keys: ReadonlyMap<string, Buffer>;
+}
 
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
@@ -50,7 +104,26 @@ export interface AppConfig {
     sessionTtlDays: number;
   };
   graphql: { maxDepth: number };
+  cloud: {
+    /** `local` simulates the cloud in-process (the default); `pulumi` talks to the customer's real cloud. */
+    engine: 'local' | 'pulumi';
+    credentialsKeyring: CredentialsKeyring;
+    verifyTimeoutSeconds: number;
+    aws: {
+      /** The account customers' roles trust (with their external id). A placeholder under the local engine. */
+      streamplaneAccountId: string;
+      stsRegion: string;
+      /** Override for STS (a VPC endpoint, or a test server); the regional endpoint otherwise. */
+      stsEndpoint?: string;
+      /** Streamplane's own static keys; when absent the AWS SDK's default chain (instance role, IRSA, …). */
+      credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+    };
+    azure: { authorityHost: string; resourceManagerUrl: string };
+  };
 }
+
+/** Shown in grant policies under the local engine, which never calls AWS. */
+export const PLACEHOLDER_AWS_ACCOUNT_ID = '000000000000';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -65,6 +138,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
+  const problems: string[] = [];
+  if (e.CLOUD_ENGINE === 'pulumi' && !e.STREAMPLANE_AWS_ACCOUNT_ID)
+    problems.push('STREAMPLANE_AWS_ACCOUNT_ID: is required when CLOUD_ENGINE=pulumi');
+  if (!e.AWS_ACCESS_KEY_ID !== !e.AWS_SECRET_ACCESS_KEY)
+    problems.push('AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: set both or neither');
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
     http: {
@@ -85,5 +164,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sessionTtlDays: e.AUTH_SESSION_TTL_DAYS,
     },
     graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH },
+    cloud: {
+      engine: e.CLOUD_ENGINE,
+      credentialsKeyring: e.CREDENTIALS_ENCRYPTION_KEYS,
+      verifyTimeoutSeconds: e.CLOUD_VERIFY_TIMEOUT_SECONDS,
+      aws: {
+        streamplaneAccountId: e.STREAMPLANE_AWS_ACCOUNT_ID ?? PLACEHOLDER_AWS_ACCOUNT_ID,
+        stsRegion: e.AWS_STS_REGION,
+        stsEndpoint: e.AWS_STS_ENDPOINT?.replace(/\/$/, ''),
+        credentials:
+          e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+            ? {
+                accessKeyId: e.AWS_ACCESS_KEY_ID,
+                secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+                sessionToken: e.AWS_SESSION_TOKEN,
+              }
+            : undefined,
+      },
+      azure: {
+        authorityHost: e.AZURE_AUTHORITY_HOST.replace(/\/$/, ''),
+        resourceManagerUrl: e.AZURE_RESOURCE_MANAGER_URL.replace(/\/$/, ''),
+      },
+    },
   };
 }

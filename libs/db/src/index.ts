@@ -6,10 +6,11 @@ export { Prisma } from './generated/prisma/client';
 export type {
   ApiToken,
   AuditLog,
+  CloudAccount,
   Invitation,
   Membership,
   Organization,
   Session,
   User,
 } from './generated/prisma/client';
-export { ActorType, ApiTokenScope, Role } from './generated/prisma/enums';
+export { ActorType, ApiTokenScope, CloudAccountStatus, CloudProvider, Role } from './generated/prisma/enums';

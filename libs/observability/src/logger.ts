@@ -11,6 +11,8 @@ export const REDACTED_PATHS = [
   '*.token',
   'refreshToken',
   '*.refreshToken',
+  'clientSecret',
+  '*.clientSecret',
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-csrf-token"]',

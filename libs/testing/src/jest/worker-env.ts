@@ -12,6 +12,8 @@ import {
 
 /** 48 characters, fixed so that tokens in test output are reproducible. Never used outside tests. */
 const TEST_AUTH_SECRET = 'streamplane-test-secret-not-for-production-00000';
+/** A fixed keyring for cloud credentials (32 bytes of 0x5a). Never used outside tests. */
+const TEST_CREDENTIALS_KEYS = `test-k1:${Buffer.alloc(32, 0x5a).toString('base64')}`;
 
 const runId = process.env[RUN_ID_ENV];
 const serverUrl = process.env[SERVER_URL_ENV];
@@ -28,5 +30,7 @@ process.env.DATABASE_URL = databaseUrl(serverUrl, workerDatabaseName(runId, work
 process.env.REDIS_URL = process.env[REDIS_URL_ENV] || process.env.REDIS_URL || DEFAULT_TEST_REDIS_URL;
 process.env.REDIS_KEY_PREFIX = redisKeyPrefix(runId, workerId);
 process.env.AUTH_SECRET = TEST_AUTH_SECRET;
+process.env.CREDENTIALS_ENCRYPTION_KEYS = TEST_CREDENTIALS_KEYS;
+process.env.CLOUD_ENGINE = 'local';
 process.env.NODE_ENV = 'test';
 process.env.LOG_LEVEL = process.env.LOG_LEVEL || 'silent';

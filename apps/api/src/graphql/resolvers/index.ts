@@ -1,5 +1,6 @@
 import { ApiTokensResolver } from './api-tokens.resolver';
 import { AuditLogResolver } from './audit-log.resolver';
+import { CloudAccountsResolver } from './cloud-accounts.resolver';
 import { InvitationsResolver } from './invitations.resolver';
 import { MembersResolver } from './members.resolver';
 import { OrganizationResolver } from './organization.resolver';
@@ -13,4 +14,5 @@ export const RESOLVERS = [
   InvitationsResolver,
   ApiTokensResolver,
   AuditLogResolver,
+  CloudAccountsResolver,
 ];

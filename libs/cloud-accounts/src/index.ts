@@ -1,0 +1,15 @@
+export * from './cloud-account.inputs';
+export * from './cloud-accounts.errors';
+export * from './cloud-accounts.module';
+export * from './cloud-accounts.service';
+export * from './crypto/credential-cipher';
+export * from './grants/cloud-account-grant';
+export type { AzureRoleDefinition, PolicyDocument } from './grants/grant-policies';
+export * from './reencrypt';
+export * from './verification/aws-sts-verifier';
+export * from './verification/azure-arm-verifier';
+export * from './verification/cloud-account-verifier';
+export * from './verification/cloud-verifier';
+export * from './verification/local-verifier';
+export * from './testing/fake-aws-sts';
+export * from './testing/fake-azure';
