@@ -13,6 +13,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@streamplane/infra$': '<rootDir>/infra/index.ts',
+    '^@streamplane/infra/permissions$': '<rootDir>/infra/permissions.ts',
     '^@streamplane/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
