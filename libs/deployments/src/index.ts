@@ -1,1 +1,2 @@
 export * from './events/deployment-events';
+export * from './jobs/provisioning.jobs';

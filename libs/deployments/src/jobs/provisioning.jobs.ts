@@ -1,0 +1,31 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * The provisioning queue's contract, in one place (STYLE.md "Typed job contracts"): the api enqueues,
+ * apps/provisioner processes. The job id is always the operation id, so a retried request or a double
+ * click never runs an operation twice (BullMQ refuses a second job with the same id).
+ */
+export const PROVISIONING_QUEUE = 'provisioning';
+
+export interface ProvisioningJobs {
+  /** Run one Operation row (CREATE, UPDATE, SCALE, UPGRADE, DESTROY) to its end through the StackEngine. */
+  'operation.run': { operationId: string; orgId: string; deploymentId: string };
+}
+
+export type ProvisioningJobName = keyof ProvisioningJobs;
+
+export const PROVISIONING_JOB_NAMES: readonly ProvisioningJobName[] = ['operation.run'];
+
+/**
+ * Retries are the worker's decision per error (transient errors only), so BullMQ itself tries once;
+ * finished jobs are kept briefly for inspection, failed ones longer.
+ */
+export const PROVISIONING_JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export function operationJobId(operationId: string): string {
+  return `operation-${operationId}`;
+}
