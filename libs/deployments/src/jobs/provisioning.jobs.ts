@@ -17,11 +17,13 @@ export type ProvisioningJobName = keyof ProvisioningJobs;
 export const PROVISIONING_JOB_NAMES: readonly ProvisioningJobName[] = ['operation.run'];
 
 /**
- * Retries are the worker's decision per error (transient errors only), so BullMQ itself tries once;
- * finished jobs are kept briefly for inspection, failed ones longer.
+ * Transient failures (a cloud API timing out, a concurrent-update lock) are retried with backoff; the worker
+ * throws BullMQ's UnrecoverableError for the rest, so they fail at once. Finished jobs are kept briefly for
+ * inspection, failed ones longer.
  */
 export const PROVISIONING_JOB_OPTIONS: JobsOptions = {
-  attempts: 1,
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 5_000 },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
