@@ -33,7 +33,10 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:shared', 'scope:domain', 'scope:infra'] },
+            {
+              sourceTag: 'scope:domain',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:domain', 'scope:infra'],
+            },
             // infra/ knows nothing of NestJS, Prisma or Redis: it takes a DeploymentSpec and returns outputs.
             { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['type:lib'] },

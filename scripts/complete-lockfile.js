@@ -8,7 +8,18 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const OS = ['darwin', 'win32', 'freebsd', 'openbsd', 'netbsd', 'android', 'openharmony', 'sunos', 'aix', 'linux'];
+const OS = [
+  'darwin',
+  'win32',
+  'freebsd',
+  'openbsd',
+  'netbsd',
+  'android',
+  'openharmony',
+  'sunos',
+  'aix',
+  'linux',
+];
 const CPU = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64', 'wasm32'];
 
 const file = path.join(__dirname, '..', 'package-lock.json');
@@ -20,9 +31,16 @@ for (const [where, meta] of Object.entries(lock.packages)) {
     if (lock.packages[nested] || lock.packages[`node_modules/${name}`]) continue;
     const os = OS.find((o) => name.includes(o));
     const cpu = CPU.find((c) => name.includes(c));
-    lock.packages[`node_modules/${name}`] = { version, optional: true, ...(os && { os: [os] }), ...(cpu && { cpu: [cpu] }) };
+    lock.packages[`node_modules/${name}`] = {
+      version,
+      optional: true,
+      ...(os && { os: [os] }),
+      ...(cpu && { cpu: [cpu] }),
+    };
     added.push(`${name}@${version}`);
   }
 }
 fs.writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(added.length ? `Added ${added.length} platform entries: ${added.join(', ')}` : 'Lockfile already complete.');
+console.log(
+  added.length ? `Added ${added.length} platform entries: ${added.join(', ')}` : 'Lockfile already complete.',
+);

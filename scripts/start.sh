@@ -81,7 +81,8 @@ trap 'log "Stopping (SIGINT)"; stop_all; exit 130' INT
 trap 'log "Stopping (SIGTERM)"; stop_all; exit 143' TERM
 
 start_process api node -r @swc-node/register apps/api/src/main.ts
-# Later: start_process worker node -r @swc-node/register apps/worker/src/main.ts
+start_process provisioner node -r @swc-node/register apps/provisioner/src/main.ts
+# Later: start_process billing node -r @swc-node/register apps/billing/src/main.ts
 
 status=0
 exited=''

@@ -22,6 +22,7 @@ run_step() {
 
 total_start=$EPOCHREALTIME
 run_step lint npx nx run workspace:lint --outputStyle=static --skip-nx-cache
+run_step format npx prettier --check .
 run_step typecheck npx nx run workspace:typecheck --outputStyle=static --skip-nx-cache
 run_step unit-tests npx nx run workspace:test --outputStyle=static --skip-nx-cache
 run_step integration-tests npx nx run workspace:test-int --outputStyle=static --skip-nx-cache

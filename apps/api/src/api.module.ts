@@ -7,9 +7,11 @@ import { AuthModule } from '@streamplane/auth';
 import { CloudAccountsModule } from '@streamplane/cloud-accounts';
 import { ConfigModule, type AppConfig } from '@streamplane/config';
 import { DbModule } from '@streamplane/db';
+import { DeploymentsModule } from '@streamplane/deployments';
 import { Metrics } from '@streamplane/observability';
 import { OrgsModule } from '@streamplane/orgs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { MercuriusContext } from 'mercurius';
 import { AccessGuard } from './auth/access.guard';
 import { AuthController } from './auth/auth.controller';
 import { graphqlMetricsHooks } from './graphql/graphql-metrics';
@@ -17,6 +19,11 @@ import { RESOLVERS } from './graphql/resolvers';
 import { HealthController } from './health/health.controller';
 import { formatGraphQLResponse } from './http/error-responses';
 import { RestExceptionFilter } from './http/rest-exception.filter';
+import { DeploymentEventBus } from './subscriptions/deployment-event-bus';
+import { DeploymentEventStreams } from './subscriptions/deployment-event-streams';
+import { SubscriberSessions } from './subscriptions/subscriber-sessions';
+import { subscriptionOptions } from './subscriptions/subscription-options';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({})
 export class ApiModule {
@@ -30,21 +37,32 @@ export class ApiModule {
         AuthModule,
         OrgsModule,
         CloudAccountsModule,
-        GraphQLModule.forRoot<MercuriusDriverConfig>({
+        DeploymentsModule,
+        GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
-          path: '/graphql',
-          autoSchemaFile: true,
-          sortSchema: true,
-          graphiql: config.env === 'development',
-          queryDepth: config.graphql.maxDepth,
-          context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),
-          errorFormatter: (execution, context) => formatGraphQLResponse(execution, context.reply.request.id),
-          hooks: graphqlMetricsHooks(metrics),
+          imports: [SubscriptionsModule],
+          inject: [SubscriberSessions],
+          useFactory: (sessions: SubscriberSessions) => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            graphiql: config.env === 'development',
+            queryDepth: config.graphql.maxDepth,
+            context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),
+            // Over HTTP the context has the reply; a subscription's per-event errors come with the socket's.
+            errorFormatter: (execution, context: Partial<MercuriusContext> & { request?: FastifyRequest }) =>
+              formatGraphQLResponse(execution, context.reply?.request.id ?? context.request?.id ?? 'unknown'),
+            hooks: graphqlMetricsHooks(metrics),
+            subscription: subscriptionOptions(sessions),
+          }),
         }),
+        SubscriptionsModule,
       ],
       controllers: [AuthController, HealthController],
       providers: [
         ...RESOLVERS,
+        DeploymentEventBus,
+        DeploymentEventStreams,
         { provide: Metrics, useValue: metrics },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: RestExceptionFilter },

@@ -9,6 +9,10 @@ import type { DestinationStream } from 'pino';
 import { ApiModule } from './api.module';
 import { sendError } from './http/rest-exception.filter';
 import { installRequestHooks, requestIdOf } from './http/request-hooks';
+import { SubscriberSessions, type Socket } from './subscriptions/subscriber-sessions';
+
+/** @fastify/websocket's per-route handler (Mercurius' subscription connections). */
+type WsHandler = (this: unknown, socket: Socket, request: unknown) => unknown;
 
 export interface ApiAppOptions {
   /** Where JSON logs go (stdout by default); tests capture them here. */
@@ -56,6 +60,17 @@ export async function createApiApp(
   fastify.removeContentTypeParser('text/plain');
   installRequestHooks(fastify, metrics);
   await app.register(fastifyCookie);
+  // Sockets that never send connection_init are closed (they would otherwise hold a connection for free).
+  // Mercurius registers its websocket route during init, inside its own plugin: wrap its handler there.
+  const sessions = app.get(SubscriberSessions);
+  fastify.addHook('onRoute', (route) => {
+    const wsHandler = (route as { wsHandler?: WsHandler }).wsHandler;
+    if (!wsHandler) return;
+    (route as { wsHandler?: WsHandler }).wsHandler = function (this: unknown, socket, request) {
+      sessions.watch(socket);
+      return wsHandler.call(this, socket, request);
+    };
+  });
   await app.init();
   return app;
 }

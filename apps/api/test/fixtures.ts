@@ -1,8 +1,13 @@
+import type { PrismaService } from '@streamplane/db';
+import { defaultSpec, supportedKafkaVersions, type DeploymentSpec } from '@streamplane/deployment-spec';
+import { UpgradesService } from '@streamplane/deployments';
 import { randomUUID } from 'node:crypto';
+import type { CallFixtures } from './graphql-calls';
 import { expectOk, uniqueEmail, type ApiClient, type SignedUp, type TestApi } from './harness';
 
 /**
- * People, invitations and API tokens in an organization, set up through the api as a user would. These are
+ * People, invitations, API tokens, cloud accounts and deployments in an organization, set up through the api
+ * as a user would (where a worker would have moved a deployment on, as the rows it would write). These are
  * fixtures: each throws unless its calls succeed, so a test fails at the step that broke, not later.
  */
 
@@ -110,5 +115,214 @@ export async function connectAwsAccount(
     name: account.name,
     roleArn: account.aws.roleArn,
     externalId: account.aws.externalId,
+  };
+}
+
+/** The GraphQL shape (DeploymentSpecInput) of a spec. */
+export function specInput(spec: DeploymentSpec) {
+  return {
+    name: spec.name,
+    cloud: spec.cloud === 'aws' ? 'AWS' : 'AZURE',
+    region: spec.region,
+    zones: spec.zones,
+    kafkaVersion: spec.kafkaVersion,
+    controllers: spec.controllers,
+    brokers: spec.brokers,
+    nodeSize: spec.nodeSize,
+    storagePerBrokerGiB: spec.storagePerBrokerGiB,
+    listeners: spec.listeners,
+    clientAuthentication: spec.clientAuthentication === 'mtls' ? 'MTLS' : 'SCRAM_SHA_512',
+    tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
+  };
+}
+
+/** A valid AWS spec in eu-west-1 (the region connectAwsAccount allows), with a unique name. */
+export function awsSpec(overrides: Partial<DeploymentSpec> = {}): DeploymentSpec {
+  return {
+    ...defaultSpec('aws'),
+    name: `kafka-${randomUUID().slice(0, 8)}`,
+    region: 'eu-west-1',
+    zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    ...overrides,
+  };
+}
+
+/** `accountId` verified by `client` (an ADMIN or OWNER); the test environment's verification is simulated. */
+export async function verifyCloudAccount(client: ApiClient, accountId: string): Promise<void> {
+  expectOk(
+    await client.gql('mutation($id: ID!) { verifyCloudAccount(cloudAccountId: $id) { id } }', {
+      id: accountId,
+    }),
+    'verifying a cloud account',
+  );
+}
+
+/**
+ * A deployment ordered by `client` (a MEMBER or above) through the api: PENDING, with its CREATE operation
+ * QUEUED (no provisioner runs in the api's tests, so nothing takes it off the queue).
+ */
+export async function orderDeployment(
+  client: ApiClient,
+  cloudAccountId: string,
+  spec = awsSpec(),
+): Promise<{ id: string; name: string; operationId: string }> {
+  const created = expectOk(
+    await client.gql(
+      'mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { deployment { id name } operation { id } } }',
+      { input: { cloudAccountId, spec: specInput(spec) } },
+    ),
+    'ordering a deployment',
+  ).createDeployment as { deployment: { id: string; name: string }; operation: { id: string } };
+  return { id: created.deployment.id, name: created.deployment.name, operationId: created.operation.id };
+}
+
+/**
+ * How the provisioner would finish a deployment's CREATE operation, written to the database directly (no
+ * worker runs here): SUCCEEDED and the deployment RUNNING, or FAILED and the deployment FAILED.
+ */
+export async function finishCreate(
+  prisma: PrismaService,
+  deployment: { id: string; operationId: string },
+  outcome: 'SUCCEEDED' | 'FAILED',
+): Promise<void> {
+  const finishedAt = new Date();
+  await prisma.$transaction([
+    prisma.operation.update({
+      where: { id: deployment.operationId },
+      data:
+        outcome === 'SUCCEEDED'
+          ? { status: 'SUCCEEDED', active: null, startedAt: finishedAt, finishedAt }
+          : {
+              status: 'FAILED',
+              active: null,
+              startedAt: finishedAt,
+              finishedAt,
+              errorCode: 'PROVISIONING_FAILED',
+              errorMessage: 'failed (set by the test, as the worker would)',
+            },
+    }),
+    prisma.deployment.update({
+      where: { id: deployment.id },
+      data: outcome === 'SUCCEEDED' ? { status: 'RUNNING', observedGeneration: 1 } : { status: 'FAILED' },
+    }),
+  ]);
+}
+
+/** A RUNNING deployment: ordered through the api, its CREATE operation finished as the worker would. */
+export async function runningDeployment(
+  api: TestApi,
+  client: ApiClient,
+  cloudAccountId: string,
+  spec = awsSpec(),
+): Promise<{ id: string; name: string; operationId: string }> {
+  const deployment = await orderDeployment(client, cloudAccountId, spec);
+  await finishCreate(api.prisma, deployment, 'SUCCEEDED');
+  return deployment;
+}
+
+/**
+ * Deployments of an organization in every state the deployment operations need to succeed on, each
+ * operation that changes state with an object of its own, so that one call never spoils another.
+ */
+export interface DeploymentFixtures {
+  /** VERIFIED, used by the deployments below (so not deletable). */
+  cloudAccount: { id: string; name: string; roleArn: string; externalId: string };
+  /** VERIFIED and used by nothing: deleting it would succeed. */
+  unusedCloudAccount: { id: string; name: string; roleArn: string; externalId: string };
+  /** RUNNING on the default Kafka version, no operation active: reads, previews, scaling, subscriptions. */
+  running: { id: string; name: string; operationId: string };
+  /** RUNNING, to be destroyed. */
+  toDestroy: { id: string; name: string; operationId: string };
+  /** PENDING, its CREATE operation QUEUED: cancellable. */
+  queued: { id: string; name: string; operationId: string };
+  /** FAILED, its CREATE operation FAILED (and the latest): retryable. */
+  failed: { id: string; name: string; operationId: string };
+  /** RUNNING on an older Kafka, with a PROPOSED upgrade: approvable. */
+  toApprove: { id: string; name: string; operationId: string; proposalId: string };
+  /** RUNNING on an older Kafka, with a PROPOSED upgrade: declinable. */
+  toDecline: { id: string; name: string; operationId: string; proposalId: string };
+  /** A valid spec for a new deployment in `cloudAccount` (its name is taken by no deployment). */
+  newSpec: DeploymentSpec;
+}
+
+/** Sets up DeploymentFixtures in the organization `client` (an OWNER or ADMIN) acts in. */
+export async function setUpDeployments(api: TestApi, client: ApiClient): Promise<DeploymentFixtures> {
+  // Names and role ARNs of their own, so that a test can look for them where they must not be.
+  const uniqueAccount = () => {
+    const suffix = randomUUID().slice(0, 8);
+    return { name: `AWS ${suffix}`, roleArn: `arn:aws:iam::123456789012:role/streamplane-${suffix}` };
+  };
+  const cloudAccount = await connectAwsAccount(client, uniqueAccount());
+  await verifyCloudAccount(client, cloudAccount.id);
+  const unusedCloudAccount = await connectAwsAccount(client, uniqueAccount());
+  await verifyCloudAccount(client, unusedCloudAccount.id);
+
+  const running = await runningDeployment(api, client, cloudAccount.id);
+  const toDestroy = await runningDeployment(api, client, cloudAccount.id);
+  const queued = await orderDeployment(client, cloudAccount.id);
+  const failed = await orderDeployment(client, cloudAccount.id);
+  await finishCreate(api.prisma, failed, 'FAILED');
+
+  // Streamplane proposes upgrades itself (a system job): ask it to, for two deployments on an older Kafka.
+  const older = supportedKafkaVersions().find((v) => v !== defaultSpec('aws').kafkaVersion);
+  if (!older) throw new Error('no Kafka version older than the default to upgrade from');
+  const toApprove = await runningDeployment(api, client, cloudAccount.id, awsSpec({ kafkaVersion: older }));
+  const toDecline = await runningDeployment(api, client, cloudAccount.id, awsSpec({ kafkaVersion: older }));
+  const proposals = await api.app.get(UpgradesService).proposeUpgrades();
+  const proposalOf = (deploymentId: string) => {
+    const proposal = proposals.find((p) => p.deploymentId === deploymentId && p.state === 'PROPOSED');
+    if (!proposal)
+      throw new Error(`no upgrade was proposed for ${deploymentId}: ${JSON.stringify(proposals)}`);
+    return proposal.id;
+  };
+
+  return {
+    cloudAccount,
+    unusedCloudAccount,
+    running,
+    toDestroy,
+    queued,
+    failed,
+    toApprove: { ...toApprove, proposalId: proposalOf(toApprove.id) },
+    toDecline: { ...toDecline, proposalId: proposalOf(toDecline.id) },
+    newSpec: awsSpec(),
+  };
+}
+
+/**
+ * The ids and argument values with which every deployment operation would succeed on `fixtures`, for
+ * generated calls (see CallFixtures in graphql-calls.ts).
+ */
+export function deploymentCallFixtures(fixtures: DeploymentFixtures): Required<CallFixtures> {
+  const windowStart = new Date(Date.now() + 2 * 3600_000);
+  return {
+    ids: {
+      cloudAccountId: fixtures.cloudAccount.id,
+      deploymentId: fixtures.running.id,
+      operationId: fixtures.running.operationId,
+      proposalId: fixtures.toApprove.proposalId,
+    },
+    perOperation: {
+      'Mutation.deleteCloudAccount': { ids: { cloudAccountId: fixtures.unusedCloudAccount.id } },
+      'Mutation.createDeployment': { args: { input: { spec: specInput(fixtures.newSpec) } } },
+      'Query.previewChange': { args: { change: { brokers: 4 } } },
+      'Mutation.scaleDeployment': { args: { change: { brokers: 4 } } },
+      'Mutation.destroyDeployment': {
+        ids: { deploymentId: fixtures.toDestroy.id },
+        args: { confirmName: fixtures.toDestroy.name },
+      },
+      'Mutation.cancelOperation': { ids: { operationId: fixtures.queued.operationId } },
+      'Mutation.retryOperation': { ids: { operationId: fixtures.failed.operationId } },
+      'Mutation.approveUpgrade': {
+        ids: { proposalId: fixtures.toApprove.proposalId },
+        args: {
+          window: {
+            start: windowStart.toISOString(),
+            end: new Date(windowStart.getTime() + 2 * 3600_000).toISOString(),
+          },
+        },
+      },
+      'Mutation.declineUpgrade': { ids: { proposalId: fixtures.toDecline.proposalId } },
+    },
   };
 }

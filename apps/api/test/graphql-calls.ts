@@ -21,13 +21,14 @@ import { expectOk, uniqueEmail, type ApiClient } from './harness';
 
 /**
  * GraphQL calls generated from the running api's schema, for tests that must cover every operation: a new
- * Query or Mutation is called the day it is added, or the test fails until it has a fixture.
+ * Query, Mutation or Subscription is called the day it is added, or the test fails until it has a fixture.
  */
 
 export interface Operation {
-  /** `Query.members`, `Mutation.removeMember`. */
+  /** `Query.members`, `Mutation.removeMember`, `Subscription.deploymentEvents`. */
   name: string;
-  kind: 'query' | 'mutation';
+  /** Queries and mutations go over HTTP; subscriptions over a websocket (see subscription-client.ts). */
+  kind: 'query' | 'mutation' | 'subscription';
   field: GraphQLField<unknown, unknown>;
   /** Names of the arguments and input-object fields of type ID, at any depth. */
   idArgs: string[];
@@ -39,7 +40,7 @@ export interface Call {
 }
 
 /**
- * Every Query and Mutation of the running api, read by introspection. The standard introspection query
+ * Every Query, Mutation and Subscription of the running api, read by introspection. The standard introspection query
  * nests 15 levels: start the api with a GRAPHQL_MAX_DEPTH above that.
  */
 export async function fetchOperations(client: ApiClient): Promise<Operation[]> {
@@ -57,7 +58,11 @@ function operationsOf(schema: GraphQLSchema): Operation[] {
           idArgs: [...new Set(field.args.flatMap((arg) => idNamesIn(arg.name, arg.type)))],
         }))
       : [];
-  return [...of('query', schema.getQueryType()), ...of('mutation', schema.getMutationType())];
+  return [
+    ...of('query', schema.getQueryType()),
+    ...of('mutation', schema.getMutationType()),
+    ...of('subscription', schema.getSubscriptionType()),
+  ];
 }
 
 function idNamesIn(name: string, type: GraphQLInputType, seen = new Set<string>()): string[] {
@@ -139,10 +144,58 @@ function selectionFor(type: GraphQLOutputType, depth: number): string {
   return `{ ${parts.length > 0 ? parts.join(' ') : '__typename'} }`;
 }
 
-/** The call of `op` with ID arguments from `ids` (argument name → id) and every other argument generated. */
-export function callFor(op: Operation, ids: Record<string, string>, depth = 1): Call {
+/**
+ * What generated calls are made with. `ids`: argument name → the id of an object the call would succeed on.
+ * `perOperation` (by `Query.x` / `Mutation.y` name): ids that replace those of `ids` for that operation
+ * alone (e.g. an account of its own for a delete), and argument values that replace generated ones where a
+ * generated value is not a valid input (a spec, a change, a confirmation) — so that a refused call is
+ * refused for who calls, never for a malformed argument.
+ */
+export interface CallFixtures {
+  ids: Record<string, string>;
+  perOperation?: Record<string, { ids?: Record<string, string>; args?: Record<string, unknown> }>;
+}
+
+/** The ids `op` is called with: `fixtures.ids`, with the operation's own ids over them. */
+export function idsFor(op: Operation, fixtures: CallFixtures): Record<string, string> {
+  return { ...fixtures.ids, ...fixtures.perOperation?.[op.name]?.ids };
+}
+
+/** `op`'s ID arguments that have no fixture. */
+export function missingIds(op: Operation, fixtures: CallFixtures): string[] {
+  const ids = idsFor(op, fixtures);
+  return op.idArgs.filter((arg) => !(arg in ids));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `override` over `generated`, input objects merged field by field; anything else replaced. */
+function merged(generated: unknown, override: unknown): unknown {
+  if (!isPlainObject(generated) || !isPlainObject(override)) return override;
+  const result: Record<string, unknown> = { ...generated };
+  for (const [key, value] of Object.entries(override)) result[key] = merged(generated[key], value);
+  return result;
+}
+
+/**
+ * The call of `op` with ID arguments from `fixtures` (or a plain argument name → id map) and every other
+ * argument generated, or taken from the operation's `perOperation` argument values.
+ */
+export function callFor(op: Operation, fixtures: CallFixtures | Record<string, string>, depth = 1): Call {
+  const { ids, perOperation } = (isPlainObject(fixtures.ids) ? fixtures : { ids: fixtures }) as CallFixtures;
+  const own = perOperation?.[op.name];
+  const allIds = { ...ids, ...own?.ids };
+  const unknown = Object.keys(own?.args ?? {}).filter((name) => !op.field.args.some((a) => a.name === name));
+  if (unknown.length > 0)
+    throw new Error(`${op.name} has no argument ${unknown.join(', ')}: fix its argument values`);
   const args = op.field.args
-    .map((arg) => ({ arg, value: valueFor(arg.name, arg.type, ids) }))
+    .map((arg) => {
+      const generated = valueFor(arg.name, arg.type, allIds);
+      const override = own?.args?.[arg.name];
+      return { arg, value: override === undefined ? generated : merged(generated, override) };
+    })
     .filter(({ value }) => value !== undefined);
   const definitions = args.map(({ arg }) => `$${arg.name}: ${String(arg.type)}`).join(', ');
   const passed = args.map(({ arg }) => `${arg.name}: $${arg.name}`).join(', ');

@@ -1,5 +1,13 @@
-import { connectAwsAccount, createToken, invite, joinAs, membershipIdOf, type Joined } from './fixtures';
-import { callFor, fetchOperations, type Operation } from './graphql-calls';
+import {
+  createToken,
+  deploymentCallFixtures,
+  invite,
+  joinAs,
+  membershipIdOf,
+  setUpDeployments,
+  type Joined,
+} from './fixtures';
+import { callFor, fetchOperations, type CallFixtures, type Operation } from './graphql-calls';
 import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
 import type { ApiClient, GqlResult, SignedUp, TestApi } from './harness';
 
@@ -36,8 +44,11 @@ describe('roles', () => {
   let member: Joined;
   let viewer: Joined;
   let readToken: ApiClient;
-  /** ID argument name → an object of the organization the call would otherwise succeed on. */
-  let targets: Record<string, string>;
+  /**
+   * ID argument name → an object of the organization the call would otherwise succeed on; per operation,
+   * objects of its own and valid argument values, so that a refusal is about the role, not the input.
+   */
+  let targets: CallFixtures;
 
   /** Runs `call` and asserts it wrote nothing anywhere. */
   async function expectNoWrites(call: () => Promise<GqlResult>): Promise<GqlResult> {
@@ -59,11 +70,16 @@ describe('roles', () => {
     viewer = await joinAs(api, owner, orgA.organization.id, 'VIEWER');
     readToken = api.client().withBearer((await createToken(admin.client, ['READ'])).secret);
     const pending = await invite(owner, uniqueEmail('pending'), 'MEMBER');
+    // Cloud accounts, deployments, operations and upgrade proposals, each in a state its calls succeed on.
+    const deploymentCalls = deploymentCallFixtures(await setUpDeployments(api, admin.client));
     targets = {
-      memberId: member.membershipId,
-      invitationId: pending.invitationId,
-      tokenId: (await createToken(admin.client, ['WRITE'])).id,
-      cloudAccountId: (await connectAwsAccount(admin.client)).id,
+      ids: {
+        memberId: member.membershipId,
+        invitationId: pending.invitationId,
+        tokenId: (await createToken(admin.client, ['WRITE'])).id,
+        ...deploymentCalls.ids,
+      },
+      perOperation: deploymentCalls.perOperation,
     };
   });
 

@@ -1,15 +1,17 @@
 import type { PrismaService } from '@streamplane/db';
 import { randomUUID } from 'node:crypto';
-import { connectAwsAccount, createToken, invite, joinAs } from './fixtures';
-import { callFor, fetchOperations, type Operation } from './graphql-calls';
+import { createToken, deploymentCallFixtures, invite, joinAs, setUpDeployments } from './fixtures';
+import { callFor, fetchOperations, missingIds, type CallFixtures, type Operation } from './graphql-calls';
 import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
 import type { ApiClient, GqlResult, SignedUp, TestApi } from './harness';
+import { EventPublisher, events, subscribeOnce } from './subscription-client';
 
 /**
- * Schema-driven tenant isolation. Every Query and Mutation that takes an ID is called by organization B's
- * OWNER (browser session and ADMIN-scope API token) with the ids of organization A's objects, and must
- * answer NOT_FOUND or FORBIDDEN without changing anything. The operations come from the running api's
- * schema, so a new one is checked the day it is added — or this test fails until it has a fixture.
+ * Schema-driven tenant isolation. Every Query, Mutation and Subscription that takes an ID is called by
+ * organization B's OWNER (browser session and ADMIN-scope API token) with the ids of organization A's
+ * objects, and must answer NOT_FOUND or FORBIDDEN without changing anything; subscriptions go over a
+ * websocket, as clients use them. The operations come from the running api's schema, so a new one is
+ * checked the day it is added — or this test fails until it has a fixture.
  */
 
 /**
@@ -43,7 +45,18 @@ const PRINCIPALS_OF_B: PrincipalOfB[] = [SESSION_OF_B, TOKEN_OF_B];
 async function rowsOfOrg(prisma: PrismaService, orgId: string) {
   const memberships = await prisma.membership.findMany({ where: { orgId }, orderBy: { id: 'asc' } });
   const userIds = memberships.map((m) => m.userId);
-  const [organization, users, invitations, apiTokens, sessions, auditLog, cloudAccounts] = await Promise.all([
+  const [
+    organization,
+    users,
+    invitations,
+    apiTokens,
+    sessions,
+    auditLog,
+    cloudAccounts,
+    deployments,
+    operations,
+    upgradeProposals,
+  ] = await Promise.all([
     prisma.organization.findUnique({ where: { id: orgId } }),
     prisma.user.findMany({ where: { id: { in: userIds } }, orderBy: { id: 'asc' } }),
     prisma.invitation.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
@@ -51,7 +64,14 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     prisma.apiToken.findMany({ where: { orgId }, omit: { lastUsedAt: true }, orderBy: { id: 'asc' } }),
     prisma.session.findMany({
       where: { OR: [{ orgId }, { userId: { in: userIds } }] },
-      select: { id: true, userId: true, orgId: true, revokedAt: true, revokedReason: true, expiresAt: true },
+      select: {
+        id: true,
+        userId: true,
+        orgId: true,
+        revokedAt: true,
+        revokedReason: true,
+        expiresAt: true,
+      },
       orderBy: { id: 'asc' },
     }),
     prisma.auditLog.findMany({
@@ -60,6 +80,9 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
       orderBy: { id: 'asc' },
     }),
     prisma.cloudAccount.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
+    prisma.deployment.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
+    prisma.operation.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
+    prisma.upgradeProposal.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
   ]);
   return {
     organization,
@@ -70,6 +93,9 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     sessions,
     auditLog: auditLog.map((row) => ({ ...row, id: row.id.toString() })),
     cloudAccounts,
+    deployments,
+    operations,
+    upgradeProposals,
   };
 }
 
@@ -81,11 +107,21 @@ function codesOf(result: GqlResult): string[] {
 
 describe('tenant isolation', () => {
   let api: TestApi;
+  /** Publishes live-status events the way the provisioner does (for the subscriptions). */
+  let publisher: EventPublisher;
   let operations: Operation[];
   let orgA: SignedUp;
   let ownerA: ApiClient;
-  /** Argument name → an object of organization A that the call would otherwise succeed on. */
-  let idFixtures: Record<string, string>;
+  /**
+   * Argument name → an object of organization A that the call would otherwise succeed on; per operation,
+   * objects of its own where a call changes its object's state, and argument values where a generated one
+   * would be invalid input (so that B's call differs from A's OWNER's only in who calls).
+   */
+  let fixtures: CallFixtures;
+  /** A's deployment that reads, previews and subscriptions are called with. */
+  let deploymentIdOfA: string;
+  /** Every deployment of A. */
+  let deploymentIdsOfA: Set<string>;
   /** Strings that identify A's objects and people; none may appear in B's answers. */
   let secretsOfA: string[];
   let invitationTokenOfA: string;
@@ -104,6 +140,7 @@ describe('tenant isolation', () => {
     // queries and has nothing to do with tenancy.
     api = await startTestApi({ GRAPHQL_MAX_DEPTH: '20' });
     operations = await fetchOperations(api.client());
+    publisher = new EventPublisher(api);
 
     ownerA = api.client();
     orgA = await ownerA.signup({ name: 'Alice A', organizationName: `Org A ${randomUUID().slice(0, 8)}` });
@@ -113,17 +150,21 @@ describe('tenant isolation', () => {
     invitationTokenOfA = invited.token;
     const tokenOfA = await createToken(ownerA, ['READ', 'WRITE']);
     const memberTokenOfA = await createToken(memberA.client, ['WRITE']);
-    const cloudAccountOfA = await connectAwsAccount(ownerA, {
-      name: `AWS of A ${randomUUID().slice(0, 8)}`,
-      roleArn: `arn:aws:iam::123456789012:role/org-a-${randomUUID().slice(0, 8)}`,
-    });
-
-    idFixtures = {
-      memberId: memberA.membershipId, // a MEMBER, so role changes and removal would otherwise succeed
-      invitationId: invited.invitationId,
-      tokenId: tokenOfA.id,
-      cloudAccountId: cloudAccountOfA.id,
+    // Cloud accounts, deployments, operations and upgrade proposals, each in a state its calls succeed on.
+    const deploymentsOfA = await setUpDeployments(api, ownerA);
+    const deploymentCalls = deploymentCallFixtures(deploymentsOfA);
+    fixtures = {
+      ids: {
+        memberId: memberA.membershipId, // a MEMBER, so role changes and removal would otherwise succeed
+        invitationId: invited.invitationId,
+        tokenId: tokenOfA.id,
+        ...deploymentCalls.ids,
+      },
+      perOperation: deploymentCalls.perOperation,
     };
+    const { cloudAccount, unusedCloudAccount, newSpec, ...deploymentStates } = deploymentsOfA;
+    deploymentIdOfA = deploymentsOfA.running.id;
+    deploymentIdsOfA = new Set(Object.values(deploymentStates).map((d) => d.id));
     secretsOfA = [
       orgA.organization.id,
       orgA.organization.slug,
@@ -136,10 +177,11 @@ describe('tenant isolation', () => {
       inviteeEmail,
       invited.invitationId,
       ...[tokenOfA, memberTokenOfA].flatMap((t) => [t.id, t.prefix, t.name]),
-      cloudAccountOfA.id,
-      cloudAccountOfA.name,
-      cloudAccountOfA.externalId,
-      cloudAccountOfA.roleArn,
+      ...[cloudAccount, unusedCloudAccount].flatMap((a) => [a.id, a.name, a.externalId, a.roleArn]),
+      ...Object.values(deploymentStates).flatMap((d) => [d.id, d.name, d.operationId]),
+      deploymentsOfA.toApprove.proposalId,
+      deploymentsOfA.toDecline.proposalId,
+      newSpec.name,
     ];
 
     const ownerB = api.client();
@@ -151,12 +193,32 @@ describe('tenant isolation', () => {
   afterAll(async () => {
     const summary = [...covered].map(([what, ops]) => `  ${what}: ${[...ops].sort().join(', ')}`).join('\n');
     console.log(`tenant isolation covered:\n${summary}`);
+    await publisher?.close();
     await api?.close();
   });
 
   const idOperations = () => operations.filter((op) => op.idArgs.length > 0);
   const probed = () =>
-    idOperations().filter((op) => !(op.name in EXCLUDED) && op.idArgs.every((a) => a in idFixtures));
+    idOperations().filter((op) => !(op.name in EXCLUDED) && missingIds(op, fixtures).length === 0);
+
+  /** One generated call of `op` as `client`: over HTTP, or over a websocket for a subscription. */
+  function callAs(
+    client: ApiClient,
+    op: Operation,
+    call: { query: string; variables: Record<string, unknown> },
+  ) {
+    if (op.kind !== 'subscription') return client.gql(call.query, call.variables);
+    // A's events for every deployment id in the call are published meanwhile: refused, B must not get them.
+    return subscribeOnce(api, client, call, { whileWaiting: () => publishForIdsOf(call.variables) });
+  }
+
+  /** A live-status event of organization A for each deployment id among `variables`. */
+  async function publishForIdsOf(variables: Record<string, unknown>) {
+    const deploymentIds = Object.values(variables).filter((v) => deploymentIdsOfA.has(v as string));
+    for (const deploymentId of deploymentIds) {
+      await publisher.publish(events.status(orgA.organization.id, deploymentId as string, 'RUNNING', 'of A'));
+    }
+  }
 
   /** Runs `call` and returns what changed in A's rows and in the database as a whole. */
   async function changesBy(call: () => Promise<GqlResult>) {
@@ -179,6 +241,7 @@ describe('tenant isolation', () => {
         'Mutation.removeMember',
         'Mutation.revokeApiToken',
         'Mutation.revokeInvitation',
+        'Subscription.deploymentEvents',
       ]),
     );
     expect(operations.map((op) => op.name)).toEqual(expect.arrayContaining(PRINCIPAL_SCOPED_READS));
@@ -187,15 +250,15 @@ describe('tenant isolation', () => {
   it('every operation that takes an ID has an org-A fixture for it, or an explicit exclusion', () => {
     const missing = idOperations()
       .filter((op) => !(op.name in EXCLUDED))
-      .flatMap((op) =>
-        op.idArgs.filter((arg) => !(arg in idFixtures)).map((arg) => `${op.name}(${arg}: ID)`),
-      );
+      .flatMap((op) => missingIds(op, fixtures).map((arg) => `${op.name}(${arg}: ID)`));
     if (missing.length > 0) {
       throw new Error(
         `No organization-A fixture for: ${missing.join(', ')}.\n` +
-          'Add an entry to idFixtures in beforeAll of apps/api/test/tenant-isolation.int-spec.ts (argument name → ' +
-          'the id of an object of organization A the call would otherwise succeed on), or list the operation in ' +
-          'EXCLUDED with the reason it needs no cross-tenant check.',
+          'Add an entry to fixtures.ids in beforeAll of apps/api/test/tenant-isolation.int-spec.ts (argument ' +
+          'name → the id of an object of organization A the call would otherwise succeed on; for deployments, ' +
+          'in setUpDeployments/deploymentCallFixtures of fixtures.ts), or to fixtures.perOperation where the ' +
+          'call needs an object of its own, or list the operation in EXCLUDED with the reason it needs no ' +
+          'cross-tenant check.',
       );
     }
     const stale = Object.keys(EXCLUDED).filter((name) => !idOperations().some((op) => op.name === name));
@@ -208,9 +271,9 @@ describe('tenant isolation', () => {
       const client = principalsOfB[label];
       const problems: string[] = [];
       for (const op of probed()) {
-        const call = callFor(op, idFixtures);
+        const call = callFor(op, fixtures);
         const { result, orgBefore, orgAfter, dbBefore, dbAfter } = await changesBy(() =>
-          client.gql(call.query, call.variables),
+          callAs(client, op, call),
         );
         const codes = codesOf(result);
         if (!codes.some((c) => REFUSALS.includes(c)))
@@ -257,6 +320,34 @@ describe('tenant isolation', () => {
     expect(problems).toEqual([]);
   });
 
+  it("B's subscriptions without ID arguments carry nothing of A", async () => {
+    const problems: string[] = [];
+    const idLess = operations.filter((o) => o.kind === 'subscription' && o.idArgs.length === 0);
+    expect(idLess.map((o) => o.name)).toContain('Subscription.deploymentsChanged');
+    for (const label of PRINCIPALS_OF_B) {
+      for (const op of idLess) {
+        // A's event, then B's, until something arrives: the api's one Redis connection receives in
+        // publication order, so once the subscription is live, anything of A would arrive before B's.
+        // (subscriptions.int-spec.ts checks the same with many events and a sentinel.)
+        const firstOfB = await subscribeOnce(api, principalsOfB[label], callFor(op, {}, 2), {
+          settleMs: 3_000,
+          whileWaiting: async () => {
+            await publisher.publish(events.status(orgA.organization.id, deploymentIdOfA, 'FAILED', 'of A'));
+            await publisher.publish(events.status(orgB.organization.id, randomUUID(), 'RUNNING', 'of B'));
+          },
+        });
+        const text = JSON.stringify(firstOfB);
+        if (firstOfB.errors?.length || !firstOfB.data?.[op.field.name])
+          problems.push(`${op.name} as ${label} did not deliver B's own event: ${describeResult(firstOfB)}`);
+        const leaked = [...secretsOfA, 'of A'].filter((secret) => text.includes(secret));
+        if (leaked.length > 0)
+          problems.push(`${op.name} as ${label} delivered A's ${leaked.join(', ')}: ${text}`);
+        cover(`subscriptions without A's events for ${label}`, op.name);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it("B's mutations without ID arguments leave A untouched", async () => {
     const problems: string[] = [];
     const client = principalsOfB[SESSION_OF_B];
@@ -299,13 +390,14 @@ describe('tenant isolation', () => {
 
   // Last, because it changes A: the very calls B was refused succeed for A's OWNER, so the refusals
   // above were about the organization, not about a malformed call or a fixture that was never valid.
-  // Calls that remove their target go last, so that the others still find it.
+  // Calls that remove their target go last, so that the others still find it; calls that change their
+  // object's state (scale, cancel, retry, approve, decline, destroy, delete) each have an object of their own.
   it("the same calls succeed for A's OWNER", async () => {
     const problems: string[] = [];
     const removes = (op: Operation) => /^(delete|destroy|remove|revoke)/.test(op.field.name);
     for (const op of [...probed().filter((o) => !removes(o)), ...probed().filter(removes)]) {
-      const call = callFor(op, idFixtures);
-      const result = await ownerA.gql(call.query, call.variables);
+      const call = callFor(op, fixtures);
+      const result = await callAs(ownerA, op, call);
       if (result.errors?.length || result.data?.[op.field.name] == null) {
         problems.push(`${op.name} as A's OWNER: ${describeResult(result)} (query: ${call.query})`);
       }

@@ -9,8 +9,13 @@ describe('API token format', () => {
     }
   });
 
-  it.each(['', 'sp_pat_', 'sp_pat_short_x', 'sp_pat_0123456789ab', 'sp_pat_0123456789abX', 'sp_pat_XYZ456789abc_x', 'Bearer sp_pat_'])(
-    'finds no prefix in %j',
-    (token) => expect(apiTokenPrefixOf(token)).toBeUndefined(),
-  );
+  it.each([
+    '',
+    'sp_pat_',
+    'sp_pat_short_x',
+    'sp_pat_0123456789ab',
+    'sp_pat_0123456789abX',
+    'sp_pat_XYZ456789abc_x',
+    'Bearer sp_pat_',
+  ])('finds no prefix in %j', (token) => expect(apiTokenPrefixOf(token)).toBeUndefined());
 });

@@ -6,3 +6,4 @@ export * from './authentication.service';
 export * from './principal';
 export type { IssuedSession, ClientInfo } from './sessions.service';
 export * from './secrets';
+export { hashPassword } from './password';

@@ -195,7 +195,18 @@ export class CloudAccountsService {
             'Destroy them first.',
         );
       }
-      const deleted = await tx.cloudAccount.delete({ where: { id: account.id }, omit: WITHOUT_SECRET });
+      const deleted = await tx.cloudAccount
+        .delete({ where: { id: account.id }, omit: WITHOUT_SECRET })
+        .catch((error: unknown) => {
+          // Only destroyed deployments are left, and their history keeps the account (ON DELETE RESTRICT).
+          if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003') {
+            throw new CloudAccountError(
+              CloudAccountErrorCode.CLOUD_ACCOUNT_IN_USE,
+              `${account.name} is referenced by destroyed deployments and is kept for their history.`,
+            );
+          }
+          throw error;
+        });
       await this.audit.record(tx, actorOf(principal), {
         action: 'cloud_account.delete',
         targetType: 'CloudAccount',
@@ -207,14 +218,18 @@ export class CloudAccountsService {
   }
 
   /**
-   * THE HOOK FOR DEPLOYMENTS (they do not exist yet): the names of this account's deployments that are not
-   * DESTROYED. When the Deployment model lands, query it here, e.g.
-   * `tx.deployment.findMany({ where: { cloudAccountId: account.id, status: { not: 'DESTROYED' } } })`,
-   * give Deployment.cloudAccountId `onDelete: Restrict`, and have createDeployment take a `FOR SHARE` lock
-   * on the account row, which `lock()` below holds `FOR UPDATE` while deleting, so the two cannot race.
+   * The names of this account's deployments that are not DESTROYED. createDeployment holds the account row
+   * `FOR SHARE` while it inserts, and `lock()` holds it `FOR UPDATE` here, so the two cannot race. Destroyed
+   * deployments keep their row (history); the foreign key (ON DELETE RESTRICT) still refuses the delete
+   * then, reported as CLOUD_ACCOUNT_IN_USE by `delete`.
    */
-  private deploymentsUsing(_tx: Prisma.TransactionClient, _account: CloudAccount): Promise<string[]> {
-    return Promise.resolve([]);
+  private async deploymentsUsing(tx: Prisma.TransactionClient, account: CloudAccount): Promise<string[]> {
+    const rows = await tx.deployment.findMany({
+      where: { cloudAccountId: account.id, status: { not: 'DESTROYED' } },
+      select: { name: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map((row) => row.name);
   }
 
   private async create(

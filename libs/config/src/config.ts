@@ -56,6 +56,7 @@ const EnvSchema = z.object({
   AUTH_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   AUTH_SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(20).default(8),
+  GRAPHQL_SUBSCRIPTION_REAUTH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   TRUST_PROXY: booleanFlag.default(false),
   HTTP_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -80,6 +81,19 @@ const EnvSchema = z.object({
   AWS_SESSION_TOKEN: z.string().min(16).optional(),
   AZURE_AUTHORITY_HOST: z.url({ protocol: /^https?$/ }).default('https://login.microsoftonline.com'),
   AZURE_RESOURCE_MANAGER_URL: z.url({ protocol: /^https?$/ }).default('https://management.azure.com'),
+  // The provisioner (apps/provisioner) and the local engine it runs.
+  PROVISIONER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PROVISIONER_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  PROVISIONER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  PROVISIONER_MAX_STALLED_COUNT: z.coerce.number().int().min(1).max(100).default(2),
+  PROVISIONER_CANCEL_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  PROVISIONER_LOCK_RETRY_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  PROVISIONER_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  LOCAL_ENGINE_STATE_DIR: z.string().min(1).default('.streamplane/stacks'),
+  LOCAL_ENGINE_LATENCY_SCALE: z.coerce.number().min(0).max(10).default(0.01),
+  AGENT_IMAGE: z.string().min(1).default('ghcr.io/streamplane/agent:0.1.0'),
+  AGENT_CONTROL_PLANE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AGENT_DEV_TOKEN: z.string().min(16).default('spa_dev_placeholder_agent_token_not_a_secret'),
 });
 
 export type Environment = z.input<typeof EnvSchema>;
@@ -103,7 +117,14 @@ export interface AppConfig {
     accessTokenTtlSeconds: number;
     sessionTtlDays: number;
   };
-  graphql: { maxDepth: number };
+  graphql: {
+    maxDepth: number;
+    /**
+     * How often a subscription socket re-checks its credentials: a revoked session or token, or a removed
+     * member, stops receiving events within this many seconds.
+     */
+    subscriptionReauthSeconds: number;
+  };
   cloud: {
     /** `local` simulates the cloud in-process (the default); `pulumi` talks to the customer's real cloud. */
     engine: 'local' | 'pulumi';
@@ -119,6 +140,33 @@ export interface AppConfig {
       credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
     };
     azure: { authorityHost: string; resourceManagerUrl: string };
+  };
+  provisioning: {
+    /** Operations one provisioner process runs at once (different deployments; one per deployment). */
+    concurrency: number;
+    /** BullMQ job lock: renewed by the worker every half of it while a run is alive. */
+    jobLockMs: number;
+    /** How often workers look for jobs whose lock expired (a crashed worker's): the recovery delay. */
+    stalledIntervalMs: number;
+    /** Recoveries of one job after crashes before it is failed. */
+    maxStalledCount: number;
+    /** How often a running operation checks whether the user asked to cancel it. */
+    cancelPollMs: number;
+    /** When another run holds a deployment's lock, the job is put back for this long. */
+    lockRetryMs: number;
+    /** SIGTERM/SIGINT: time to hand the running operations back before exiting anyway. */
+    shutdownTimeoutSeconds: number;
+    /** The local engine: where stack states live (shared by every provisioner process on this host). */
+    localEngine: { stateDirectory: string; latencyScale: number };
+    agent: {
+      image: string;
+      controlPlaneUrl: string;
+      /**
+       * DEVELOPMENT PLACEHOLDER passed as every deployment's agent token until per-deployment agent tokens
+       * exist (issue 5). Never a real credential.
+       */
+      devToken: string;
+    };
   };
 }
 
@@ -163,7 +211,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       accessTokenTtlSeconds: e.AUTH_ACCESS_TOKEN_TTL_SECONDS,
       sessionTtlDays: e.AUTH_SESSION_TTL_DAYS,
     },
-    graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH },
+    graphql: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      subscriptionReauthSeconds: e.GRAPHQL_SUBSCRIPTION_REAUTH_SECONDS,
+    },
     cloud: {
       engine: e.CLOUD_ENGINE,
       credentialsKeyring: e.CREDENTIALS_ENCRYPTION_KEYS,
@@ -184,6 +235,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       azure: {
         authorityHost: e.AZURE_AUTHORITY_HOST.replace(/\/$/, ''),
         resourceManagerUrl: e.AZURE_RESOURCE_MANAGER_URL.replace(/\/$/, ''),
+      },
+    },
+    provisioning: {
+      concurrency: e.PROVISIONER_CONCURRENCY,
+      jobLockMs: e.PROVISIONER_JOB_LOCK_MS,
+      stalledIntervalMs: e.PROVISIONER_STALLED_INTERVAL_MS,
+      maxStalledCount: e.PROVISIONER_MAX_STALLED_COUNT,
+      cancelPollMs: e.PROVISIONER_CANCEL_POLL_MS,
+      lockRetryMs: e.PROVISIONER_LOCK_RETRY_MS,
+      shutdownTimeoutSeconds: e.PROVISIONER_SHUTDOWN_TIMEOUT_SECONDS,
+      localEngine: {
+        stateDirectory: e.LOCAL_ENGINE_STATE_DIR,
+        latencyScale: e.LOCAL_ENGINE_LATENCY_SCALE,
+      },
+      agent: {
+        image: e.AGENT_IMAGE,
+        controlPlaneUrl: (e.AGENT_CONTROL_PLANE_URL ?? e.PUBLIC_URL).replace(/\/$/, ''),
+        devToken: e.AGENT_DEV_TOKEN,
       },
     },
   };

@@ -7,10 +7,26 @@ export type {
   ApiToken,
   AuditLog,
   CloudAccount,
+  Deployment,
   Invitation,
   Membership,
+  Operation,
   Organization,
+  ResourceEvent,
   Session,
+  UpgradeProposal,
   User,
 } from './generated/prisma/client';
-export { ActorType, ApiTokenScope, CloudAccountStatus, CloudProvider, Role } from './generated/prisma/enums';
+export {
+  ActorType,
+  ApiTokenScope,
+  CloudAccountStatus,
+  CloudProvider,
+  DeploymentStatus,
+  KafkaClientAuthentication,
+  OperationStatus,
+  OperationType,
+  Role,
+  StackEngineKind,
+  UpgradeProposalState,
+} from './generated/prisma/enums';

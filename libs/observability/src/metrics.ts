@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process, so tests can build apps side by side without clashing names. */
 export class Metrics {
@@ -31,6 +31,20 @@ export class Metrics {
     help: 'GraphQL operation execution time by type and name',
     labelNames: ['type', 'operation'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly graphqlActiveSubscriptions = new Gauge({
+    name: 'streamplane_graphql_subscriptions_active',
+    help: 'GraphQL subscriptions currently open on this process, by subscription field',
+    labelNames: ['subscription'] as const,
+    registers: [this.registry],
+  });
+
+  readonly liveEventsDropped = new Counter({
+    name: 'streamplane_live_events_dropped_total',
+    help: 'Live-status messages read off Redis and not delivered, by reason (malformed, slow subscriber)',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
 

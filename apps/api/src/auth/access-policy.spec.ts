@@ -14,9 +14,10 @@ import { ACCESS_POLICY, Public, RequireRole, type AccessPolicy } from './access.
 import { AccessGuard } from './access.guard';
 
 /**
- * "Every resolver is guarded, and CI proves it." The global AccessGuard refuses a handler without a
- * declared AccessPolicy at run time; this test refuses it at build time, and pins who may call what so
- * that a permission only ever changes on purpose (the snapshot has to be updated alongside).
+ * "Every resolver is guarded, and CI proves it" — queries, mutations and subscriptions alike. The global
+ * AccessGuard refuses a handler without a declared AccessPolicy at run time; this test refuses it at build
+ * time, and pins who may call what so that a permission only ever changes on purpose (the snapshot has to
+ * be updated alongside).
  */
 
 type Handler = (...args: unknown[]) => unknown;
@@ -130,14 +131,14 @@ describe('access policies', () => {
     // Guards against the enumeration silently finding nothing (e.g. a renamed metadata key).
     expect(resolversInSource.length).toBeGreaterThan(0);
     expect(operations.map((o) => o.name)).toEqual(
-      expect.arrayContaining(['Query.me', 'Mutation.inviteMember']),
+      expect.arrayContaining(['Query.me', 'Mutation.inviteMember', 'Subscription.deploymentEvents']),
     );
     expect(routes.map((r) => r.name)).toEqual(
       expect.arrayContaining(['POST /v1/auth/login', 'GET /healthz']),
     );
   });
 
-  it('every GraphQL Query and Mutation declares an access policy', () => {
+  it('every GraphQL Query, Mutation and Subscription declares an access policy', () => {
     const unguarded = operations.filter((o) => !o.policy).map((o) => `${o.name} (${o.owner})`);
     expect(unguarded).toEqual([]);
   });
@@ -156,7 +157,7 @@ describe('access policies', () => {
     expect(outside).toEqual([]);
   });
 
-  it('RESOLVERS holds every Query and Mutation of the committed schema, and nothing else', () => {
+  it('RESOLVERS holds every Query, Mutation and Subscription of the committed schema, and nothing else', () => {
     const sdl = readFileSync(resolve(__dirname, '../../../../', SCHEMA_FILE), 'utf8');
     const schema = buildSchema(sdl);
     const fieldsOf = (type: GraphQLObjectType | null | undefined) =>
@@ -187,6 +188,9 @@ describe('AccessGuard', () => {
 
     @RequireRole(Role.ADMIN)
     adminOnly(this: void) {}
+
+    @RequireRole(Role.VIEWER)
+    viewerOnly(this: void) {}
   }
 
   const principal: Principal = {
@@ -238,6 +242,33 @@ describe('AccessGuard', () => {
   it('lets a public handler through without credentials', async () => {
     const { guard, authenticate } = guardWith();
     await expect(guard.canActivate(httpContext(Fixture.prototype.open))).resolves.toBe(true);
+    expect(authenticate).not.toHaveBeenCalled();
+  });
+
+  function subscriptionContext(handler: Handler, subscriber?: { principal: Principal }): ExecutionContext {
+    const request = { headers: {}, cookies: {} };
+    const args = [{}, {}, { req: request, subscriber }, { operation: { operation: 'subscription' } }];
+    return {
+      getType: () => 'graphql',
+      getHandler: () => handler,
+      getClass: () => Fixture,
+      getArgs: () => args,
+      getArgByIndex: (i: number) => args[i],
+    } as unknown as ExecutionContext;
+  }
+
+  it("takes a subscription's principal from its socket, authenticated at connection_init", async () => {
+    const { guard, authenticate } = guardWith();
+    const viewer = { ...principal, role: Role.VIEWER };
+    await expect(
+      guard.canActivate(subscriptionContext(Fixture.prototype.viewerOnly, { principal: viewer })),
+    ).resolves.toBe(true);
+    await expect(
+      guard.canActivate(subscriptionContext(Fixture.prototype.adminOnly, { principal: viewer })),
+    ).rejects.toMatchObject({ reason: 'INSUFFICIENT_ROLE' });
+    await expect(guard.canActivate(subscriptionContext(Fixture.prototype.viewerOnly))).rejects.toMatchObject({
+      reason: 'NOT_AUTHENTICATED',
+    });
     expect(authenticate).not.toHaveBeenCalled();
   });
 

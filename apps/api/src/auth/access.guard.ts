@@ -1,6 +1,16 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthenticationService, AuthError, AuthErrorCode, roleAtLeast } from '@streamplane/auth';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import {
+  AuthenticationService,
+  AuthError,
+  AuthErrorCode,
+  roleAtLeast,
+  type Principal,
+} from '@streamplane/auth';
+import type { Role } from '@streamplane/db';
+import { OperationTypeNode, type GraphQLResolveInfo } from 'graphql';
+import type { SubscriptionContext } from '../subscriptions/subscription-options';
 import { ACCESS_POLICY, requestOf, type AccessPolicy } from './access.decorators';
 import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER } from './cookies';
 
@@ -21,6 +31,15 @@ export class AccessGuard implements CanActivate {
     if (policy.public) return true;
 
     const request = requestOf(context);
+    if (isSubscription(context)) {
+      // Sockets authenticate once, at connection_init (and are re-checked on a timer); see SubscriberSessions.
+      const subscriber = GqlExecutionContext.create(context).getContext<SubscriptionContext>().subscriber;
+      if (!subscriber) {
+        throw new AuthError(AuthErrorCode.NOT_AUTHENTICATED, 'This socket has not authenticated.');
+      }
+      request.principal = subscriber.principal;
+      return this.authorize(request.principal, policy.role);
+    }
     const authorization = request.headers.authorization;
     const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const csrfHeader = request.headers[CSRF_HEADER];
@@ -30,12 +49,24 @@ export class AccessGuard implements CanActivate {
       csrfCookie: request.cookies[CSRF_COOKIE],
       csrfHeader: typeof csrfHeader === 'string' ? csrfHeader : undefined,
     });
-    if (!roleAtLeast(request.principal.role, policy.role)) {
+    return this.authorize(request.principal, policy.role);
+  }
+
+  private authorize(principal: Principal, role: Role): true {
+    if (!roleAtLeast(principal.role, role)) {
       throw new AuthError(
         AuthErrorCode.INSUFFICIENT_ROLE,
-        `This needs the ${policy.role} role or higher; you are ${request.principal.role}.`,
+        `This needs the ${role} role or higher; you are ${principal.role}.`,
       );
     }
     return true;
   }
+}
+
+function isSubscription(context: ExecutionContext): boolean {
+  return (
+    context.getType<string>() === 'graphql' &&
+    GqlExecutionContext.create(context).getInfo<GraphQLResolveInfo>().operation.operation ===
+      OperationTypeNode.SUBSCRIPTION
+  );
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AuthModule, AuthService, randomToken } from '@streamplane/auth';
+import { AuthModule, AuthService, hashPassword, randomToken } from '@streamplane/auth';
 import { ConfigModule, loadConfig } from '@streamplane/config';
 import { DbModule, PrismaService } from '@streamplane/db';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,10 +36,18 @@ async function seedDemo(): Promise<void> {
       writeFileSync(CREDENTIALS_FILE, password, { mode: 0o600 });
       console.log('[streamplane] Seeded the demo organization "Demo Organization".');
     }
-    const known = existsSync(CREDENTIALS_FILE);
-    console.log(
-      `[streamplane] Demo sign-in: ${DEMO_EMAIL} / ${known ? password : '(password set elsewhere)'}`,
-    );
+    if (existing && !existsSync(CREDENTIALS_FILE)) {
+      // The database outlived .streamplane/ (deleted, or a fresh clone on the same database): the demo
+      // password cannot be read back from its hash, so the demo user gets a new one.
+      await prisma.user.update({
+        where: { id: existing.id },
+        data: { passwordHash: await hashPassword(password) },
+      });
+      mkdirSync(dirname(CREDENTIALS_FILE), { recursive: true });
+      writeFileSync(CREDENTIALS_FILE, password, { mode: 0o600 });
+      console.log('[streamplane] The demo password file was missing: the demo user has a new password.');
+    }
+    console.log(`[streamplane] Demo sign-in: ${DEMO_EMAIL} / ${password}`);
   } finally {
     await app.close();
   }

@@ -1,5 +1,15 @@
 import { registerEnumType } from '@nestjs/graphql';
-import { ActorType, ApiTokenScope, CloudAccountStatus, CloudProvider, Role } from '@streamplane/db';
+import {
+  ActorType,
+  ApiTokenScope,
+  CloudAccountStatus,
+  CloudProvider,
+  DeploymentStatus,
+  OperationStatus,
+  OperationType,
+  Role,
+  UpgradeProposalState,
+} from '@streamplane/db';
 
 registerEnumType(Role, { name: 'Role', description: 'OWNER > ADMIN > MEMBER > VIEWER. VIEWERs only read.' });
 registerEnumType(ApiTokenScope, {
@@ -14,4 +24,28 @@ registerEnumType(CloudAccountStatus, {
   description: 'The outcome of the last verification; PENDING until the first one.',
 });
 
-export { ActorType, ApiTokenScope, CloudAccountStatus, CloudProvider, Role };
+// Deployments: registered once here, shared by the deployment queries and the live-status subscriptions.
+registerEnumType(DeploymentStatus, {
+  name: 'DeploymentStatus',
+  description:
+    'PENDING → PROVISIONING → RUNNING; RUNNING → UPDATING → RUNNING; any step may end in FAILED (retryable); ' +
+    'RUNNING | FAILED → DESTROYING → DESTROYED.',
+});
+registerEnumType(OperationType, { name: 'OperationType' });
+registerEnumType(OperationStatus, { name: 'OperationStatus' });
+registerEnumType(UpgradeProposalState, {
+  name: 'UpgradeProposalState',
+  description: 'PROPOSED → SCHEDULED (approved with a window) → DONE; or DECLINED, or EXPIRED unanswered.',
+});
+
+export {
+  ActorType,
+  ApiTokenScope,
+  CloudAccountStatus,
+  CloudProvider,
+  DeploymentStatus,
+  OperationStatus,
+  OperationType,
+  Role,
+  UpgradeProposalState,
+};

@@ -1,6 +1,8 @@
 import { ApiTokensResolver } from './api-tokens.resolver';
 import { AuditLogResolver } from './audit-log.resolver';
 import { CloudAccountsResolver } from './cloud-accounts.resolver';
+import { DeploymentsResolver } from './deployments.resolver';
+import { DeploymentSubscriptionsResolver } from './deployment-subscriptions.resolver';
 import { InvitationsResolver } from './invitations.resolver';
 import { MembersResolver } from './members.resolver';
 import { OrganizationResolver } from './organization.resolver';
@@ -15,4 +17,6 @@ export const RESOLVERS = [
   ApiTokensResolver,
   AuditLogResolver,
   CloudAccountsResolver,
+  DeploymentsResolver,
+  DeploymentSubscriptionsResolver,
 ];

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectConfig, type AppConfig } from '@streamplane/config';
+import {
+  OperationRunner,
+  PROVISIONING_JOB_NAMES,
+  PROVISIONING_QUEUE,
+  provisioningQueueOptions,
+  type ProvisioningJobs,
+} from '@streamplane/deployments';
+import { Worker, type Job } from 'bullmq';
+import {
+  PROVISIONING_JOB_HANDLERS,
+  handlersByJobName,
+  type ProvisioningJobHandler,
+} from './jobs/job-handlers';
+import { SHUTDOWN_REASON } from './jobs/operation-run.job';
+
+type AnyProvisioningJob = Job<ProvisioningJobs[keyof ProvisioningJobs], void, keyof ProvisioningJobs>;
+
+/**
+ * The BullMQ worker of the provisioning queue. The job lock is renewed by BullMQ's lock manager every half
+ * `lockDuration` for as long as a run is alive (the event loop stays free: the engines await I/O or a child
+ * process); a worker that dies stops renewing, and after `stalledInterval` another worker moves its job
+ * back to the queue and runs it again — the deployment lock and the engine's state make that a resume.
+ */
+@Injectable()
+export class ProvisioningWorker {
+  private readonly logger = new Logger(ProvisioningWorker.name);
+  private readonly handlers: Map<string, ProvisioningJobHandler>;
+  private worker: Worker<ProvisioningJobs[keyof ProvisioningJobs], void, keyof ProvisioningJobs> | undefined;
+
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    @Inject(PROVISIONING_JOB_HANDLERS) handlers: ProvisioningJobHandler[],
+    private readonly runner: OperationRunner,
+  ) {
+    // At construction, so a mismatch stops the process before it takes any job.
+    this.handlers = handlersByJobName(PROVISIONING_JOB_NAMES, handlers);
+  }
+
+  async start(): Promise<void> {
+    const settings = this.config.provisioning;
+    const worker = new Worker<ProvisioningJobs[keyof ProvisioningJobs], void, keyof ProvisioningJobs>(
+      PROVISIONING_QUEUE,
+      // Three parameters: BullMQ passes an AbortSignal only to processors that declare one.
+      (job: AnyProvisioningJob, token?: string, signal?: AbortSignal) => this.process(job, token, signal),
+      {
+        ...provisioningQueueOptions(this.config),
+        concurrency: settings.concurrency,
+        lockDuration: settings.jobLockMs,
+        stalledInterval: settings.stalledIntervalMs,
+        maxStalledCount: settings.maxStalledCount,
+        autorun: false,
+      },
+    );
+    worker.on('error', (error) => this.logger.error({ err: error }, 'Provisioning worker error'));
+    worker.on('lockRenewalFailed', (jobIds) =>
+      this.logger.warn({ jobIds }, 'Could not renew job locks: another worker may pick these jobs up'),
+    );
+    worker.on('stalled', (jobId) => this.logger.warn({ jobId }, 'A stalled job was moved back to the queue'));
+    worker.on('failed', (job, error) => {
+      this.logger.warn({ jobId: job?.id, err: error, attemptsMade: job?.attemptsMade }, 'Job failed');
+      // A job failed by BullMQ itself (stalled too often) never reached our handler's outcome.
+      if (job && job.name === 'operation.run' && /stalled/i.test(error.message)) {
+        void this.runner.abandon(job.data, `The job was abandoned by the queue: ${error.message}`);
+      }
+    });
+    this.worker = worker;
+    await worker.waitUntilReady();
+    worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'Provisioning worker stopped'));
+    this.logger.log(
+      { queue: PROVISIONING_QUEUE, concurrency: settings.concurrency, jobs: [...this.handlers.keys()] },
+      'Provisioner taking jobs',
+    );
+  }
+
+  /**
+   * Stops taking jobs, asks every running operation to stop at a safe point and hand its job back, and
+   * waits for that, then closes the queue connections.
+   */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    const closing = worker.close();
+    worker.cancelAllJobs(SHUTDOWN_REASON);
+    await closing;
+    this.logger.log('Provisioner stopped taking jobs');
+  }
+
+  private async process(job: AnyProvisioningJob, token?: string, signal?: AbortSignal): Promise<void> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) throw new Error(`No handler for job '${job.name}'`); // unreachable: checked at start
+    await handler.handle(job, token, signal);
+  }
+}
