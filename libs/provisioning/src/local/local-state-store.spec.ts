@@ -71,6 +71,15 @@ describe('local state store: files', () => {
     });
   });
 
+  it('removes a temporary file a killed writer left, once the next holder takes the lock', async () => {
+    const store = new FileLocalStateStore(directory);
+    await store.write(emptyState('dep-1', new Date(0)));
+    writeFileSync(path.join(directory, 'dep-1.json.4242.1795318985943.tmp'), '{"half":');
+    writeFileSync(path.join(directory, 'dep-10.json.4242.1.tmp'), '{}'); // another stack's: not ours to touch
+    await store.lock('dep-1', lock('run-2'));
+    expect(readdirSync(directory).sort()).toEqual(['dep-1.json', 'dep-1.lock', 'dep-10.json.4242.1.tmp']);
+  });
+
   it('refuses a state written by an unknown format version instead of misreading it', async () => {
     writeFileSync(path.join(directory, 'dep-1.json'), JSON.stringify({ version: 99, stackName: 'dep-1' }));
     await expect(new FileLocalStateStore(directory).read('dep-1')).rejects.toThrow(

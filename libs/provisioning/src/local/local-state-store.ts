@@ -135,6 +135,7 @@ export class FileLocalStateStore implements LocalStateStore {
     const file = this.file(stackName, 'lock');
     try {
       await fs.writeFile(file, JSON.stringify(lock), { flag: 'wx', mode: 0o600 });
+      await this.removeAbandonedWrites(stackName);
       return undefined;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -151,6 +152,20 @@ export class FileLocalStateStore implements LocalStateStore {
     if (text === undefined) return;
     const holder = JSON.parse(text) as StackLock;
     if (holder.runId === runId) await fs.rm(file, { force: true });
+  }
+
+  /**
+   * A writer killed between writing its temporary file and renaming it leaves the temporary behind. Only the
+   * lock holder writes a stack, so once we hold the lock any temporary of this stack is abandoned.
+   */
+  private async removeAbandonedWrites(stackName: string): Promise<void> {
+    const prefix = `${path.basename(this.file(stackName, 'json'))}.`;
+    const entries = await fs.readdir(this.directory);
+    await Promise.all(
+      entries
+        .filter((entry) => entry.startsWith(prefix) && entry.endsWith('.tmp'))
+        .map((entry) => fs.rm(path.join(this.directory, entry), { force: true })),
+    );
   }
 
   private file(stackName: string, extension: 'json' | 'lock'): string {
