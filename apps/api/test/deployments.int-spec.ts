@@ -3,7 +3,7 @@ import { operationJobId, PROVISIONING_QUEUE, provisioningQueueOptions } from '@s
 import { createStackEngine } from '@streamplane/provisioning';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { connectAwsAccount } from './fixtures';
+import { awsSpec, connectAwsAccount, specInput } from './fixtures';
 import {
   databaseSnapshot,
   expectOk,
@@ -35,34 +35,6 @@ const PREVIEW = `query($spec: DeploymentSpecInput!) {
   previewDeployment(spec: $spec) {
     simulated resources { urn type name operation }
     cost { totalMonthlyUsd lines { item monthlyUsd quantity unit unitPriceUsd } } } }`;
-
-/** The GraphQL shape of a spec. */
-function specInput(spec: DeploymentSpec) {
-  return {
-    name: spec.name,
-    cloud: spec.cloud === 'aws' ? 'AWS' : 'AZURE',
-    region: spec.region,
-    zones: spec.zones,
-    kafkaVersion: spec.kafkaVersion,
-    controllers: spec.controllers,
-    brokers: spec.brokers,
-    nodeSize: spec.nodeSize,
-    storagePerBrokerGiB: spec.storagePerBrokerGiB,
-    listeners: spec.listeners,
-    clientAuthentication: spec.clientAuthentication === 'mtls' ? 'MTLS' : 'SCRAM_SHA_512',
-    tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
-  };
-}
-
-function awsSpec(overrides: Partial<DeploymentSpec> = {}): DeploymentSpec {
-  return {
-    ...defaultSpec('aws'),
-    name: `kafka-${randomUUID().slice(0, 8)}`,
-    region: 'eu-west-1',
-    zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-    ...overrides,
-  };
-}
 
 function codes(result: GqlResult): string[] {
   return (result.errors ?? []).map((e) => e.extensions.code);

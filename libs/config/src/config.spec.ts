@@ -74,7 +74,7 @@ describe('loadConfig', () => {
     );
     const real = loadConfig({ ...valid, CLOUD_ENGINE: 'pulumi', STREAMPLANE_AWS_ACCOUNT_ID: '123456789012' });
     expect(real.cloud.aws.streamplaneAccountId).toBe('123456789012');
-    expect(() => loadConfig({ ...valid, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE000000000' })).toThrow(
+    expect(() => loadConfig({ ...valid, AWS_ACCESS_KEY_ID: 'FAKE-ACCESS-KEY-ID' })).toThrow(
       /set both or neither/,
     );
   });

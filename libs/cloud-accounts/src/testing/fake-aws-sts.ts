@@ -48,7 +48,7 @@ export class FakeAwsSts {
     readonly callerArn: string,
   ) {}
 
-  static async start(callerAccessKeyId = 'AKIAFAKESTREAMPLANE01'): Promise<FakeAwsSts> {
+  static async start(callerAccessKeyId = 'FAKE-KEY-STREAMPLANE-01'): Promise<FakeAwsSts> {
     const holder: { fake?: FakeAwsSts } = {};
     const { server, url } = await startFakeServer((request) => holder.fake!.handle(request));
     holder.fake = new FakeAwsSts(

@@ -100,7 +100,7 @@ describe('AwsStsVerifier against a fake STS (query API over HTTP)', () => {
     const wrongSelf = new AwsStsVerifier({
       region: 'eu-west-1',
       endpoint: sts.url,
-      credentials: { accessKeyId: 'AKIANOTSTREAMPLANE00', secretAccessKey: 'whatever-secret-key' },
+      credentials: { accessKeyId: 'FAKE-KEY-NOT-STREAMPLANE', secretAccessKey: 'whatever-secret-key' },
       streamplaneAccountId: '999999999999',
     });
     const result = await wrongSelf.verify(target, signal());
