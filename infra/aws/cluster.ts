@@ -3,13 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { getCallerIdentityOutput } from '@pulumi/aws/getCallerIdentity';
 import { getPartitionOutput } from '@pulumi/aws/getPartition';
 import { catalogFor } from '@streamplane/deployment-spec';
-import {
-  KAFKA_NODE_LABEL,
-  KAFKA_NODE_ROLE_LABEL,
-  KAFKA_NODE_TAINT,
-  kafkaNodePlan,
-  ZONE_LABEL,
-} from '../cloud/kafka-nodes';
+import { kafkaNodeMarkers, kafkaNodePlan } from '../cloud/kafka-nodes';
 import { resourceTags, STREAMPLANE_TAG_KEYS } from '../cloud/tags';
 import type { CloudClusterArgs, ClusterOutputs } from '../types';
 import { EksControlPlane } from './control-plane';
@@ -184,10 +178,7 @@ export class AwsKafkaCluster extends pulumi.ComponentResource {
           tagSpecification_2: `${STREAMPLANE_TAG_KEYS.managedBy}=${tags[STREAMPLANE_TAG_KEYS.managedBy]}`,
         },
       },
-      kafkaNodeLabel: { ...KAFKA_NODE_LABEL },
-      kafkaNodeTaint: { ...KAFKA_NODE_TAINT },
-      kafkaNodeRoleLabel: { ...KAFKA_NODE_ROLE_LABEL },
-      zoneLabel: ZONE_LABEL,
+      ...kafkaNodeMarkers(),
     };
     this.registerOutputs({ clusterName: this.outputs.clusterName, kubeconfig: this.outputs.kubeconfig });
   }

@@ -3,13 +3,7 @@ import { getClientConfigOutput } from '@pulumi/azure-native/authorization';
 import { listManagedClusterUserCredentialsOutput } from '@pulumi/azure-native/containerservice';
 import * as resources from '@pulumi/azure-native/resources';
 import { catalogFor } from '@streamplane/deployment-spec';
-import {
-  KAFKA_NODE_LABEL,
-  KAFKA_NODE_ROLE_LABEL,
-  KAFKA_NODE_TAINT,
-  kafkaNodePlan,
-  ZONE_LABEL,
-} from '../cloud/kafka-nodes';
+import { kafkaNodeMarkers, kafkaNodePlan } from '../cloud/kafka-nodes';
 import { resourceTags, STREAMPLANE_TAG_KEYS } from '../cloud/tags';
 import type { CloudClusterArgs, ClusterOutputs } from '../types';
 import { AksControlPlane } from './aks';
@@ -112,10 +106,7 @@ export class AzureKafkaCluster extends pulumi.ComponentResource {
             .join(','),
         },
       },
-      kafkaNodeLabel: { ...KAFKA_NODE_LABEL },
-      kafkaNodeTaint: { ...KAFKA_NODE_TAINT },
-      kafkaNodeRoleLabel: { ...KAFKA_NODE_ROLE_LABEL },
-      zoneLabel: ZONE_LABEL,
+      ...kafkaNodeMarkers(),
     };
     this.registerOutputs({ clusterName: this.outputs.clusterName, kubeconfig: this.outputs.kubeconfig });
   }

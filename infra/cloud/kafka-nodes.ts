@@ -1,4 +1,5 @@
 import type { DeploymentSpec } from '@streamplane/deployment-spec';
+import type { ClusterOutputs } from '../types';
 
 /** On every Kafka node (brokers and controllers): Kafka pods select it, nothing else does. */
 export const KAFKA_NODE_LABEL = { key: 'streamplane.io/workload', value: 'kafka' } as const;
@@ -47,4 +48,17 @@ export function kafkaNodePlan(
 
 function shareOf(total: number, index: number, zones: number): number {
   return Math.floor(total / zones) + (index < total % zones ? 1 : 0);
+}
+
+/** How both clouds mark Kafka nodes, as the platform reads it from ClusterOutputs (fresh copies each call). */
+export function kafkaNodeMarkers(): Pick<
+  ClusterOutputs,
+  'kafkaNodeLabel' | 'kafkaNodeTaint' | 'kafkaNodeRoleLabel' | 'zoneLabel'
+> {
+  return {
+    kafkaNodeLabel: { ...KAFKA_NODE_LABEL },
+    kafkaNodeTaint: { ...KAFKA_NODE_TAINT },
+    kafkaNodeRoleLabel: { ...KAFKA_NODE_ROLE_LABEL },
+    zoneLabel: ZONE_LABEL,
+  };
 }
