@@ -60,6 +60,7 @@ describe('deploymentProgram', () => {
     expect(await resolve(outputs.bootstrapInternal)).toBe('streamplane-kafka-bootstrap.kafka.svc:9093');
     expect(await resolve(outputs.bootstrapExternal)).toMatch(/^203\.0\.113\.\d+:9094$/);
     expect(await resolve(outputs.grafanaUrl)).toMatch(/^https:\/\/203\.0\.113\.\d+\/grafana\/$/);
+    expect(await resolve(outputs.kafkaMetadataVersion)).toBe('4.3-IV0'); // the spec's Kafka 4.3.1, not pinned
     // AKS hands over YAML, the EKS component writes JSON: both are kubeconfigs.
     expect(await resolve(outputs.kubeconfig)).toMatch(/"?kind"?:\s*"?Config/);
     expect(await pulumiIsSecret(outputs.kubeconfig)).toBe(true);

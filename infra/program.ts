@@ -42,7 +42,13 @@ export function deploymentProgram(input: ProgramInput): () => Promise<ProgramOut
     const provider = new k8s.Provider(`${spec.name}-k8s`, { kubeconfig: cluster.outputs.kubeconfig });
     const platform = new KafkaPlatform(
       `${spec.name}-platform`,
-      { deploymentId, spec, cluster: cluster.outputs, agent: input.agent },
+      {
+        deploymentId,
+        spec,
+        cluster: cluster.outputs,
+        agent: input.agent,
+        kafkaMetadataVersion: input.kafkaMetadataVersion,
+      },
       { provider },
     );
 
@@ -52,6 +58,7 @@ export function deploymentProgram(input: ProgramInput): () => Promise<ProgramOut
       bootstrapExternal: platform.bootstrapExternal,
       grafanaUrl: platform.grafanaUrl,
       kubeconfig: pulumi.secret(cluster.outputs.kubeconfig),
+      kafkaMetadataVersion: pulumi.output(platform.kafkaMetadataVersion),
     });
   };
 }

@@ -14,6 +14,14 @@ export interface ProgramInput {
     /** The deployment's agent token (secret). */
     token: pulumi.Input<string>;
   };
+  /**
+   * Pins the Kafka's KRaft `metadataVersion` instead of the one Strimzi pairs with `spec.kafkaVersion`. A Kafka
+   * upgrade runs in two phases: first the brokers roll to the new version while the cluster keeps the old
+   * version's metadata version (until then a rollback is still possible), then the pin is dropped and the
+   * metadata version moves forward. It must be the metadata version of a supported Kafka version no newer than
+   * `spec.kafkaVersion`.
+   */
+  kafkaMetadataVersion?: string;
 }
 
 /** What a cloud component (AKS or EKS) hands to the Kubernetes side. */
@@ -47,6 +55,8 @@ export interface ProgramOutputs {
   bootstrapExternal: string | null;
   grafanaUrl: string;
   kubeconfig: string;
+  /** The KRaft metadata version the Kafka resource was given (an upgrade's first phase pins the old one). */
+  kafkaMetadataVersion: string;
 }
 
 /**
@@ -79,4 +89,5 @@ export interface PlatformArgs {
   spec: DeploymentSpec;
   cluster: ClusterOutputs;
   agent: ProgramInput['agent'];
+  kafkaMetadataVersion?: ProgramInput['kafkaMetadataVersion'];
 }

@@ -1,6 +1,12 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { kafkaMetadataVersion, type DeploymentSpec } from '@streamplane/deployment-spec';
+import {
+  STRIMZI_VERSION,
+  compareKafkaVersions,
+  kafkaMetadataVersion,
+  supportedKafkaVersions,
+  type DeploymentSpec,
+} from '@streamplane/deployment-spec';
 import type { ClusterOutputs } from '../types';
 import { tcpLoadBalancerAnnotations } from './cloud-load-balancer';
 import { KAFKA_METRICS_CONFIG_KEY, renderJmxExporterConfig } from './kafka-metrics';
@@ -35,6 +41,8 @@ export interface KafkaClusterArgs {
   >;
   /** Labels of the agent's pods: the only pods in the Kafka namespace allowed to the internal listener. */
   agentPodLabels: Record<string, string>;
+  /** Pins the KRaft metadata version (an upgrade's first phase); see `ProgramInput.kafkaMetadataVersion`. */
+  metadataVersion?: string;
 }
 
 /** Strimzi's name for the listener authentication each client-authentication choice maps to. */
@@ -83,14 +91,15 @@ export class KafkaCluster extends pulumi.ComponentResource {
   /** Ready once the User Operator has written the agent's credentials. */
   public readonly agentUser: k8s.apiextensions.CustomResource;
   public readonly kafka: k8s.apiextensions.CustomResource;
+  /** The KRaft metadata version the Kafka resource is given. */
+  public readonly metadataVersion: string;
 
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('streamplane:platform:KafkaCluster', name, {}, opts);
     const { spec, cluster } = args;
     const namespace = args.namespace.metadata.name;
-    const metadataVersion = kafkaMetadataVersion(spec.kafkaVersion);
-    // The spec was validated against the same version list; a miss means the catalog and Strimzi disagree.
-    if (!metadataVersion) throw new Error(`Kafka ${spec.kafkaVersion} is not supported by Strimzi 1.2`);
+    const metadataVersion = kraftMetadataVersion(spec.kafkaVersion, args.metadataVersion);
+    this.metadataVersion = metadataVersion;
 
     // Retain: deleting the Kafka (or its PVCs by mistake) must never delete the data; volumes are released by
     // hand. WaitForFirstConsumer: a volume is created in the zone its broker was scheduled to.
@@ -297,6 +306,33 @@ export class KafkaCluster extends pulumi.ComponentResource {
       bootstrapExternal: this.bootstrapExternal,
     });
   }
+}
+
+/**
+ * The `metadataVersion` for the Kafka resource: Strimzi's pairing for the Kafka version, or the pinned one. A
+ * pin must be the metadata version of a supported Kafka version no newer than the one running: brokers cannot
+ * run a metadata version newer than their own, and anything else would be a typo Strimzi rejects only after
+ * the run has started.
+ */
+export function kraftMetadataVersion(kafkaVersion: string, pinned?: string): string {
+  const own = kafkaMetadataVersion(kafkaVersion);
+  // The spec was validated against the same version list; a miss means the catalog and Strimzi disagree.
+  if (!own) throw new Error(`Kafka ${kafkaVersion} is not supported by Strimzi ${STRIMZI_VERSION}`);
+  if (pinned === undefined) return own;
+  const allowed = [
+    ...new Set(
+      supportedKafkaVersions()
+        .filter((version) => compareKafkaVersions(version, kafkaVersion) <= 0)
+        .map((version) => kafkaMetadataVersion(version)),
+    ),
+  ];
+  if (!allowed.includes(pinned)) {
+    throw new Error(
+      `KRaft metadata version ${JSON.stringify(pinned)} cannot be pinned for Kafka ${kafkaVersion} ` +
+        `(Strimzi ${STRIMZI_VERSION}); allowed: ${allowed.join(', ')}`,
+    );
+  }
+  return pinned;
 }
 
 function externalServiceTemplate(spec: DeploymentSpec): Record<string, unknown> {

@@ -47,6 +47,8 @@ export class KafkaPlatform extends pulumi.ComponentResource {
   /** Null when the external listener is off. */
   public readonly bootstrapExternal: pulumi.Output<string | null>;
   public readonly grafanaUrl: pulumi.Output<string>;
+  /** The KRaft metadata version the Kafka runs with. */
+  public readonly kafkaMetadataVersion: string;
 
   constructor(name: string, args: PlatformArgs, opts: KafkaPlatformOptions) {
     super('streamplane:platform:KafkaPlatform', name, {}, opts);
@@ -98,7 +100,14 @@ export class KafkaPlatform extends pulumi.ComponentResource {
 
     const kafka = new KafkaCluster(
       `${name}-kafka`,
-      { namespace: kafkaNs, operator: strimzi.release, spec, cluster, agentPodLabels: AGENT_POD_LABELS },
+      {
+        namespace: kafkaNs,
+        operator: strimzi.release,
+        spec,
+        cluster,
+        agentPodLabels: AGENT_POD_LABELS,
+        metadataVersion: args.kafkaMetadataVersion,
+      },
       { parent: this },
     );
     new KafkaNetworkPolicies(`${name}-kafka-netpol`, { namespace: kafkaNs }, { parent: this });
@@ -146,11 +155,13 @@ export class KafkaPlatform extends pulumi.ComponentResource {
     this.bootstrapInternal = pulumi.output(kafka.bootstrapInternal);
     this.bootstrapExternal = kafka.bootstrapExternal;
     this.grafanaUrl = monitoring.grafanaUrl;
+    this.kafkaMetadataVersion = kafka.metadataVersion;
     this.registerOutputs({
       kafkaClusterName: this.kafkaClusterName,
       bootstrapInternal: this.bootstrapInternal,
       bootstrapExternal: this.bootstrapExternal,
       grafanaUrl: this.grafanaUrl,
+      kafkaMetadataVersion: this.kafkaMetadataVersion,
     });
   }
 }

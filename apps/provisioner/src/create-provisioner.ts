@@ -3,16 +3,20 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@streamplane/config';
 import { createLogger, PinoNestLogger } from '@streamplane/observability';
+import type { ClusterHealthProbe } from '@streamplane/deployments';
 import type { StackEngine } from '@streamplane/provisioning';
 import type { DestinationStream } from 'pino';
 import { ProvisionerModule } from './provisioner.module';
 import { ProvisioningWorker } from './provisioning.worker';
+import { UpgradeCheckSchedule } from './upgrade-check.schedule';
 
 export interface ProvisionerOptions {
   /** Where JSON logs go (stdout by default). */
   logDestination?: DestinationStream;
   /** Replaces the configured StackEngine (tests: a local engine with injected failures). */
   engine?: StackEngine;
+  /** Replaces the engine's cluster health probe, which an upgrade checks before and between its phases. */
+  healthProbe?: ClusterHealthProbe;
 }
 
 export interface Provisioner {
@@ -27,12 +31,14 @@ export async function startProvisioner(
   options: ProvisionerOptions = {},
 ): Promise<Provisioner> {
   const logger = createLogger({ level: config.log.level, name: 'provisioner' }, options.logDestination);
-  const app = await NestFactory.createApplicationContext(ProvisionerModule.forRoot(config, options.engine), {
-    logger: new PinoNestLogger(logger),
-  });
+  const app = await NestFactory.createApplicationContext(
+    ProvisionerModule.forRoot(config, { engine: options.engine, healthProbe: options.healthProbe }),
+    { logger: new PinoNestLogger(logger) },
+  );
   await app.init();
   const worker = app.get(ProvisioningWorker);
   await worker.start();
+  await app.get(UpgradeCheckSchedule).start();
   let closing: Promise<void> | undefined;
   return {
     app,

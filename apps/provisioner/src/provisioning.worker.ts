@@ -5,6 +5,7 @@ import {
   PROVISIONING_JOB_NAMES,
   PROVISIONING_QUEUE,
   provisioningQueueOptions,
+  type OperationRunPayload,
   type ProvisioningJobs,
 } from '@streamplane/deployments';
 import { Worker, type Job } from 'bullmq';
@@ -61,7 +62,7 @@ export class ProvisioningWorker {
     worker.on('failed', (job, error) => {
       this.logger.warn({ jobId: job?.id, err: error, attemptsMade: job?.attemptsMade }, 'Job failed');
       // A job failed by BullMQ itself (stalled too often) never reached our handler's outcome.
-      if (job && job.name === 'operation.run' && /stalled/i.test(error.message)) {
+      if (job && isOperationRun(job) && /stalled/i.test(error.message)) {
         void this.runner.abandon(job.data, `The job was abandoned by the queue: ${error.message}`);
       }
     });
@@ -92,4 +93,8 @@ export class ProvisioningWorker {
     if (!handler) throw new Error(`No handler for job '${job.name}'`); // unreachable: checked at start
     await handler.handle(job, token, signal);
   }
+}
+
+function isOperationRun(job: AnyProvisioningJob): job is Job<OperationRunPayload, void, 'operation.run'> {
+  return job.name === 'operation.run';
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@streamplane/audit';
 import { APP_CONFIG, type AppConfig } from '@streamplane/config';
+import { awsStsOptionsOf } from './aws/aws-role-assumer';
 import { CloudAccountsService } from './cloud-accounts.service';
 import { CredentialCipher } from './crypto/credential-cipher';
 import { AwsStsVerifier } from './verification/aws-sts-verifier';
@@ -18,9 +19,7 @@ export function verifierFor(config: AppConfig): CloudAccountVerifier {
     case 'pulumi':
       return new CloudVerifier(
         new AwsStsVerifier({
-          region: cloud.aws.stsRegion,
-          endpoint: cloud.aws.stsEndpoint,
-          credentials: cloud.aws.credentials,
+          ...awsStsOptionsOf(config),
           streamplaneAccountId: cloud.aws.streamplaneAccountId,
         }),
         new AzureArmVerifier(cloud.azure),
@@ -28,15 +27,18 @@ export function verifierFor(config: AppConfig): CloudAccountVerifier {
   }
 }
 
+/** The cipher of cloud credentials under the configured keyring. */
+export const credentialCipherProvider = {
+  provide: CredentialCipher,
+  useFactory: (config: AppConfig) => new CredentialCipher(config.cloud.credentialsKeyring),
+  inject: [APP_CONFIG],
+};
+
 @Module({
   imports: [AuditModule],
   providers: [
     CloudAccountsService,
-    {
-      provide: CredentialCipher,
-      useFactory: (config: AppConfig) => new CredentialCipher(config.cloud.credentialsKeyring),
-      inject: [APP_CONFIG],
-    },
+    credentialCipherProvider,
     { provide: CLOUD_ACCOUNT_VERIFIER, useFactory: verifierFor, inject: [APP_CONFIG] },
   ],
   exports: [CloudAccountsService, CredentialCipher],

@@ -16,6 +16,8 @@ import {
   type UpdateCloudAccountInput,
 } from './cloud-account.inputs';
 import { CloudAccountError, CloudAccountErrorCode } from './cloud-accounts.errors';
+import { recordCloudSessions } from './cloud-session-audit';
+import { openAzureClientSecret } from './crypto/azure-client-secret';
 import { cloudAccountSecretContext, CredentialCipher } from './crypto/credential-cipher';
 import { cloudAccountGrant, type CloudAccountGrant } from './grants/cloud-account-grant';
 import {
@@ -277,20 +279,7 @@ export class CloudAccountsService {
     cloudAccountId: string,
     result: VerificationResult,
   ): Promise<void> {
-    for (const session of result.sessions) {
-      await this.audit.record(tx, actor, {
-        action: 'cloud_account.session',
-        targetType: 'CloudAccount',
-        targetId: cloudAccountId,
-        metadata: {
-          purpose: 'verify',
-          kind: session.kind,
-          principal: session.principal,
-          sessionName: session.sessionName,
-          expiresAt: session.expiresAt,
-        },
-      });
-    }
+    await recordCloudSessions(this.audit, tx, actor, cloudAccountId, result.sessions, { purpose: 'verify' });
     await this.audit.record(tx, actor, {
       action: 'cloud_account.verify',
       targetType: 'CloudAccount',
@@ -320,10 +309,7 @@ export class CloudAccountsService {
           cloudAccountId: account.id,
           tenantId: account.azureTenantId!,
           clientId: account.azureClientId!,
-          clientSecret: this.cipher.decrypt(
-            { ciphertext: account.secretCiphertext!, keyId: account.secretKeyId! },
-            cloudAccountSecretContext(account.id, 'azure-client-secret'),
-          ),
+          clientSecret: openAzureClientSecret(this.cipher, account),
           subscriptionId: account.azureSubscriptionId!,
           resourceGroup: account.azureResourceGroup,
         };

@@ -38,6 +38,36 @@ const credentialsKeyring = z
     return { activeKeyId: [...keys.keys()][0], keys };
   });
 
+/**
+ * `PULUMI_BACKEND_ENV=AZURE_STORAGE_ACCOUNT,AZURE_STORAGE_KEY`: names of variables of this process whose values
+ * the Pulumi CLI gets too (Streamplane's own access to the state backend and the secrets provider). The run
+ * process inherits nothing else, so without this only a file:// backend with a passphrase would work.
+ * A customer's credentials use `ARM_*`, `AAD_*` and `AWS_*` keys during a run: those names are refused, so
+ * Streamplane's identity can never stand in for (or leak into) a customer's. Entries are never echoed.
+ */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CUSTOMER_CREDENTIAL_NAME = /^(ARM_|AAD_|AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$)/;
+const variableNames = z.string().transform((value, ctx) => {
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  names.forEach((name, index) => {
+    if (!ENV_NAME.test(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${index + 1} is not a variable name (letters, digits, _)`,
+      });
+    } else if (CUSTOMER_CREDENTIAL_NAME.test(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} is reserved for a customer's credentials during a run`,
+      });
+    }
+  });
+  return [...new Set(names)];
+});
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -89,11 +119,75 @@ const EnvSchema = z.object({
   PROVISIONER_CANCEL_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   PROVISIONER_LOCK_RETRY_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   PROVISIONER_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  // Kafka upgrades: how often they are proposed, and the cluster checks before and between an upgrade's phases.
+  PROVISIONER_UPGRADE_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
+  PROVISIONER_UPGRADE_PRECONDITION_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  PROVISIONER_UPGRADE_BROKERS_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(14_400).default(900),
+  PROVISIONER_AGENT_HEALTH_MAX_AGE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   LOCAL_ENGINE_STATE_DIR: z.string().min(1).default('.streamplane/stacks'),
   LOCAL_ENGINE_LATENCY_SCALE: z.coerce.number().min(0).max(10).default(0.01),
+  // The pulumi engine: required only with CLOUD_ENGINE=pulumi (see pulumiEngineProblems).
+  PULUMI_BACKEND_URL: z
+    .string()
+    .regex(
+      /^(https?|s3|azblob|gs|file):\/\/\S+$/,
+      'must be an https://, s3://, azblob://, gs:// or file:// URL',
+    )
+    .optional(),
+  PULUMI_SECRETS_PROVIDER: z
+    .string()
+    .regex(
+      /^(passphrase|default|(awskms|azurekeyvault|gcpkms|hashivault):\/\/\S+)$/,
+      'must be passphrase, default, or an awskms://, azurekeyvault://, gcpkms:// or hashivault:// URL',
+    )
+    .optional(),
+  PULUMI_CONFIG_PASSPHRASE: z.string().min(16, 'must be at least 16 characters').optional(),
+  PULUMI_BACKEND_ENV: variableNames.optional(),
+  PULUMI_HOME: z.string().min(1).optional(),
+  PULUMI_COMMAND_ROOT: z.string().min(1).optional(),
+  PULUMI_WORK_ROOT: z.string().min(1).optional(),
   AGENT_IMAGE: z.string().min(1).default('ghcr.io/streamplane/agent:0.1.0'),
   AGENT_CONTROL_PLANE_URL: z.url({ protocol: /^https?$/ }).optional(),
   AGENT_DEV_TOKEN: z.string().min(16).default('spa_dev_placeholder_agent_token_not_a_secret'),
+  // The billing worker (apps/billing): its schedules and the hourly roll-up.
+  BILLING_ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  BILLING_ROLLUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
+  BILLING_ROLLUP_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
+  BILLING_INVOICE_REFRESH_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  BILLING_INVOICE_FINALIZE_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
+  BILLING_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  // Credits and invoices (libs/billing invoicing): the sign-up grant, finalization and late usage.
+  BILLING_SIGNUP_CREDITS_MINOR: z.coerce.number().int().min(0).max(100_000_000).default(20_000),
+  BILLING_SIGNUP_CREDITS_VALID_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  BILLING_INVOICE_FINALIZE_DELAY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(30),
+  BILLING_LATE_USAGE_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(400).default(45),
+  // Usage ingest (POST /v1/ingest/events on the api).
+  INGEST_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(1024 * 1024),
+  INGEST_MAX_BATCH_EVENTS: z.coerce.number().int().min(1).max(10_000).default(1000),
+  INGEST_LATE_GRACE_HOURS: z.coerce.number().int().min(0).max(744).default(72),
+  INGEST_MAX_FUTURE_SKEW_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+  INGEST_RATE_LIMIT_BATCHES: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  INGEST_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  INGEST_TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  INGEST_DB_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(8),
+  // The simulated agent (apps/agent --simulate, local engine only).
+  AGENT_SIMULATOR_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .refine((seconds) => 3600 % seconds === 0, 'must divide 3600 (an hour holds whole intervals)')
+    .default(10),
 });
 
 export type Environment = z.input<typeof EnvSchema>;
@@ -103,6 +197,24 @@ export interface CredentialsKeyring {
   activeKeyId: string;
   /** Every configured key by id (AES-256: 32 bytes each). */
   keys: ReadonlyMap<string, Buffer>;
+}
+
+/**
+ * Where the pulumi engine keeps stacks and how it encrypts their secrets. Customers' cloud credentials are
+ * not configuration: each run is given its deployment's own.
+ */
+export interface PulumiEngineSettings {
+  backendUrl?: string;
+  secretsProvider?: string;
+  /** With `secretsProvider: passphrase` only. */
+  passphrase?: string;
+  /** Streamplane's own variables for the backend and secrets provider (PULUMI_BACKEND_ENV), by name. */
+  backendEnv: Record<string, string>;
+  /** Parent of the per-stack work directories; the engine's default (`<tmp>/streamplane-pulumi`) if unset. */
+  workRoot?: string;
+  pulumiHome?: string;
+  /** Directory of the Pulumi CLI installation; `pulumi` on PATH if unset. */
+  commandRoot?: string;
 }
 
 export interface AppConfig {
@@ -156,8 +268,23 @@ export interface AppConfig {
     lockRetryMs: number;
     /** SIGTERM/SIGINT: time to hand the running operations back before exiting anyway. */
     shutdownTimeoutSeconds: number;
+    upgrades: {
+      /** How often the provisioner proposes Kafka upgrades (the `upgrades.propose` job scheduler). */
+      checkIntervalSeconds: number;
+      /** While an approved upgrade's preconditions are unmet, how often they are checked again in its window. */
+      preconditionRetrySeconds: number;
+      /** After the brokers rolled to the new version: how long they may take to be ready before it fails. */
+      brokersReadyTimeoutSeconds: number;
+      /** The pulumi engine's health probe: an agent report older than this counts as none. */
+      agentHealthMaxAgeSeconds: number;
+    };
     /** The local engine: where stack states live (shared by every provisioner process on this host). */
     localEngine: { stateDirectory: string; latencyScale: number };
+    /**
+     * The pulumi engine's settings as given. Only the provisioner runs the engine, so only it requires them
+     * (`requirePulumiEngine`): the api and the billing worker need neither the backend nor its passphrase.
+     */
+    pulumiEngine: PulumiEngineSettings;
     agent: {
       image: string;
       controlPlaneUrl: string;
@@ -167,6 +294,66 @@ export interface AppConfig {
        */
       devToken: string;
     };
+  };
+  billing: {
+    rollup: {
+      /** How often the billing worker rolls up the hours marked by ingest (`usage.rollup`). */
+      intervalSeconds: number;
+      /** Pending hours per roll-up transaction. */
+      batchSize: number;
+      /** Roll-up transactions one worker runs at once (replicas share the work through SKIP LOCKED). */
+      concurrency: number;
+    };
+    invoices: {
+      /** How often every organization's draft invoice for the current month is recomputed. */
+      refreshIntervalSeconds: number;
+      /** How often drafts whose month has ended are finalized. */
+      finalizeIntervalSeconds: number;
+      /**
+       * A month's draft is finalized this long after the month ended (events of its last minutes still in
+       * flight land in it rather than as late usage next month), and only once none of its hours waits for
+       * a roll-up.
+       */
+      finalizeDelayMinutes: number;
+      /**
+       * Finalized months whose end is at most this long ago are recomputed at every refresh, and usage that
+       * arrived after their invoice goes on the current draft as late usage. Keep it above the age at which
+       * ingest refuses events: older months are never looked at again.
+       */
+      lateUsageLookbackDays: number;
+    };
+    /** SIGTERM/SIGINT: time to finish the running job before exiting anyway. */
+    shutdownTimeoutSeconds: number;
+    credits: {
+      /** Credits every new organization gets at sign-up, in minor units (cents): $200 by default. */
+      signupAmountMinor: bigint;
+      /** Calendar months (UTC) until the sign-up credits expire. */
+      signupValidMonths: number;
+    };
+  };
+  ingest: {
+    /** Largest request body of POST /v1/ingest/events (a batch); larger ones get 413. */
+    bodyLimitBytes: number;
+    /** Most events in one batch; more get 413. */
+    maxBatchEvents: number;
+    /**
+     * How old an event may be and still be accepted (its hour is then rolled up again). Older ones are
+     * rejected TOO_OLD. Keep it below billing.invoices.lateUsageLookbackDays.
+     */
+    lateGraceHours: number;
+    /** How far in the future an event's time may be (agent clock skew); further ones are IN_FUTURE. */
+    maxFutureSkewSeconds: number;
+    /** Per deployment: at most `batches` requests per `windowSeconds`, then 429 with Retry-After. */
+    rateLimit: { batches: number; windowSeconds: number };
+    /** How long a successful agent-token lookup is reused in-process (revocation elsewhere takes this long). */
+    tokenCacheSeconds: number;
+    /** PostgreSQL connections of the ingest path's own pool (bulk inserts, counter rebuilds). */
+    dbPoolSize: number;
+  };
+  /** The simulated agent that sends made-up usage for local-engine deployments (development only). */
+  agentSimulator: {
+    /** Usage is reported per interval of this length (dividing an hour), at its end. */
+    intervalSeconds: number;
   };
 }
 
@@ -191,6 +378,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('STREAMPLANE_AWS_ACCOUNT_ID: is required when CLOUD_ENGINE=pulumi');
   if (!e.AWS_ACCESS_KEY_ID !== !e.AWS_SECRET_ACCESS_KEY)
     problems.push('AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: set both or neither');
+  for (const name of e.PULUMI_BACKEND_ENV ?? []) {
+    if (env[name] === undefined) problems.push(`PULUMI_BACKEND_ENV: lists ${name}, which is not set`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -245,9 +435,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       cancelPollMs: e.PROVISIONER_CANCEL_POLL_MS,
       lockRetryMs: e.PROVISIONER_LOCK_RETRY_MS,
       shutdownTimeoutSeconds: e.PROVISIONER_SHUTDOWN_TIMEOUT_SECONDS,
+      upgrades: {
+        checkIntervalSeconds: e.PROVISIONER_UPGRADE_CHECK_INTERVAL_SECONDS,
+        preconditionRetrySeconds: e.PROVISIONER_UPGRADE_PRECONDITION_RETRY_SECONDS,
+        brokersReadyTimeoutSeconds: e.PROVISIONER_UPGRADE_BROKERS_READY_TIMEOUT_SECONDS,
+        agentHealthMaxAgeSeconds: e.PROVISIONER_AGENT_HEALTH_MAX_AGE_SECONDS,
+      },
       localEngine: {
         stateDirectory: e.LOCAL_ENGINE_STATE_DIR,
         latencyScale: e.LOCAL_ENGINE_LATENCY_SCALE,
+      },
+      pulumiEngine: {
+        backendUrl: e.PULUMI_BACKEND_URL,
+        secretsProvider: e.PULUMI_SECRETS_PROVIDER,
+        passphrase: e.PULUMI_CONFIG_PASSPHRASE,
+        backendEnv: Object.fromEntries((e.PULUMI_BACKEND_ENV ?? []).map((name) => [name, env[name]!])),
+        workRoot: e.PULUMI_WORK_ROOT,
+        pulumiHome: e.PULUMI_HOME,
+        commandRoot: e.PULUMI_COMMAND_ROOT,
       },
       agent: {
         image: e.AGENT_IMAGE,
@@ -255,5 +460,64 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         devToken: e.AGENT_DEV_TOKEN,
       },
     },
+    billing: {
+      rollup: {
+        intervalSeconds: e.BILLING_ROLLUP_INTERVAL_SECONDS,
+        batchSize: e.BILLING_ROLLUP_BATCH_SIZE,
+        concurrency: e.BILLING_ROLLUP_CONCURRENCY,
+      },
+      invoices: {
+        refreshIntervalSeconds: e.BILLING_INVOICE_REFRESH_INTERVAL_SECONDS,
+        finalizeIntervalSeconds: e.BILLING_INVOICE_FINALIZE_INTERVAL_SECONDS,
+        finalizeDelayMinutes: e.BILLING_INVOICE_FINALIZE_DELAY_MINUTES,
+        lateUsageLookbackDays: e.BILLING_LATE_USAGE_LOOKBACK_DAYS,
+      },
+      shutdownTimeoutSeconds: e.BILLING_SHUTDOWN_TIMEOUT_SECONDS,
+      credits: {
+        signupAmountMinor: BigInt(e.BILLING_SIGNUP_CREDITS_MINOR),
+        signupValidMonths: e.BILLING_SIGNUP_CREDITS_VALID_MONTHS,
+      },
+    },
+    ingest: {
+      bodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
+      maxBatchEvents: e.INGEST_MAX_BATCH_EVENTS,
+      lateGraceHours: e.INGEST_LATE_GRACE_HOURS,
+      maxFutureSkewSeconds: e.INGEST_MAX_FUTURE_SKEW_SECONDS,
+      rateLimit: { batches: e.INGEST_RATE_LIMIT_BATCHES, windowSeconds: e.INGEST_RATE_LIMIT_WINDOW_SECONDS },
+      tokenCacheSeconds: e.INGEST_TOKEN_CACHE_SECONDS,
+      dbPoolSize: e.INGEST_DB_POOL_SIZE,
+    },
+    agentSimulator: { intervalSeconds: e.AGENT_SIMULATOR_INTERVAL_SECONDS },
   };
+}
+
+/** The pulumi engine's settings with what it cannot run without. */
+export type RequiredPulumiEngineSettings = PulumiEngineSettings & {
+  backendUrl: string;
+  secretsProvider: string;
+};
+
+/**
+ * The pulumi engine's settings, for the process that runs it (the provisioner, at boot), or a ConfigError
+ * naming each missing variable. Values are never echoed: the passphrase is a secret.
+ */
+export function requirePulumiEngine(config: AppConfig): RequiredPulumiEngineSettings {
+  const settings = config.provisioning.pulumiEngine;
+  const problems: string[] = [];
+  if (!settings.backendUrl) {
+    problems.push(
+      'PULUMI_BACKEND_URL: is required when CLOUD_ENGINE=pulumi (e.g. s3://bucket, azblob://container, https://api.pulumi.com)',
+    );
+  }
+  if (!settings.secretsProvider) {
+    problems.push(
+      'PULUMI_SECRETS_PROVIDER: is required when CLOUD_ENGINE=pulumi (passphrase, or a KMS key such as awskms://alias/…)',
+    );
+  }
+  if (settings.secretsProvider === 'passphrase' && !settings.passphrase) {
+    problems.push('PULUMI_CONFIG_PASSPHRASE: is required when PULUMI_SECRETS_PROVIDER=passphrase');
+  }
+  if (problems.length > 0 || !settings.backendUrl || !settings.secretsProvider)
+    throw new ConfigError(problems);
+  return { ...settings, backendUrl: settings.backendUrl, secretsProvider: settings.secretsProvider };
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '@streamplane/audit';
 import { actorOf, type Principal } from '@streamplane/auth';
 import {
-  ActorType,
   DeploymentStatus,
   OperationType,
   Prisma,
@@ -12,11 +11,6 @@ import {
   type Operation,
   type UpgradeProposal,
 } from '@streamplane/db';
-import {
-  compareKafkaVersions,
-  specChangeProblems,
-  supportedKafkaVersions,
-} from '@streamplane/deployment-spec';
 import { parseInput } from '@streamplane/errors';
 import { z } from 'zod';
 import { columnsOf, specOf } from './deployment-columns';
@@ -30,9 +24,10 @@ import {
 } from './deployments.service';
 import { DeclineInput, MaintenanceWindowInput, type MaintenanceWindow } from './dto/deployment.inputs';
 import { OperationDispatcher } from './operations/operation-dispatcher';
+import { UpgradeProposer } from './upgrades/upgrade-proposer';
 
-/** How long a proposal can be approved. */
-export const PROPOSAL_TTL_MS = 30 * 24 * 3600 * 1000;
+export { nextKafkaVersion, PROPOSAL_TTL_MS } from './upgrades/upgrade-proposer';
+
 const HOUR_MS = 3600 * 1000;
 /** A maintenance window is at least an hour and at most a week long. */
 const MIN_WINDOW_MS = HOUR_MS;
@@ -45,11 +40,16 @@ const MAX_WINDOW_MS = 7 * 24 * HOUR_MS;
  */
 @Injectable()
 export class UpgradesService {
+  /** Proposing needs only PostgreSQL and the audit log: the provisioner runs it without the api's services. */
+  private readonly proposer: UpgradeProposer;
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditLogService,
     private readonly dispatcher: OperationDispatcher,
-  ) {}
+  ) {
+    this.proposer = new UpgradeProposer(prisma, audit);
+  }
 
   async listForDeployment(principal: Principal, deploymentId: string): Promise<UpgradeProposal[]> {
     parseInput(z.uuid(), deploymentId);
@@ -64,57 +64,9 @@ export class UpgradesService {
     });
   }
 
-  /**
-   * Expires proposals past their time, then proposes the next version to every RUNNING deployment that
-   * has a newer supported one within one upgrade step, no open proposal, and has not declined that version.
-   */
-  async proposeUpgrades(now = new Date()): Promise<UpgradeProposal[]> {
-    await this.prisma.upgradeProposal.updateMany({
-      where: { open: true, state: UpgradeProposalState.PROPOSED, expiresAt: { lte: now } },
-      data: { state: UpgradeProposalState.EXPIRED, open: null },
-    });
-    const candidates = await this.prisma.deployment.findMany({
-      where: { status: DeploymentStatus.RUNNING, upgradeProposals: { none: { open: true } } },
-    });
-    const proposed: UpgradeProposal[] = [];
-    for (const deployment of candidates) {
-      const toVersion = nextKafkaVersion(deployment);
-      if (!toVersion) continue;
-      const declined = await this.prisma.upgradeProposal.count({
-        where: { deploymentId: deployment.id, toVersion, state: UpgradeProposalState.DECLINED },
-      });
-      if (declined > 0) continue;
-      try {
-        proposed.push(
-          await this.prisma.$transaction(async (tx) => {
-            const proposal = await tx.upgradeProposal.create({
-              data: {
-                orgId: deployment.orgId,
-                deploymentId: deployment.id,
-                fromVersion: deployment.kafkaVersion,
-                toVersion,
-                expiresAt: new Date(now.getTime() + PROPOSAL_TTL_MS),
-              },
-            });
-            await this.audit.record(
-              tx,
-              { orgId: deployment.orgId, actorType: ActorType.SYSTEM },
-              {
-                action: 'upgrade.propose',
-                targetType: 'UpgradeProposal',
-                targetId: proposal.id,
-                metadata: { deploymentId: deployment.id, fromVersion: deployment.kafkaVersion, toVersion },
-              },
-            );
-            return proposal;
-          }),
-        );
-      } catch (error) {
-        // Another replica proposed at the same moment: the unique open proposal is theirs.
-        if (!isUniqueViolation(error, 'open')) throw error;
-      }
-    }
-    return proposed;
+  /** Proposes upgrades now (the provisioner does it on a schedule; see UpgradeProposer). */
+  proposeUpgrades(now = new Date()): Promise<UpgradeProposal[]> {
+    return this.proposer.proposeUpgrades(now);
   }
 
   /** Approves with a maintenance window: the UPGRADE operation is queued, its job delayed to the window. */
@@ -279,14 +231,4 @@ function assertOpenForDecision(proposal: UpgradeProposal, now: Date): void {
       `This proposal expired at ${proposal.expiresAt.toISOString()}; a new one will be made.`,
     );
   }
-}
-
-/** The newest supported version the deployment may move to in one step, if newer than its own. */
-export function nextKafkaVersion(deployment: Pick<Deployment, 'spec' | 'kafkaVersion'>): string | undefined {
-  const current = specOf(deployment);
-  return [...supportedKafkaVersions()]
-    .filter((version) => compareKafkaVersions(version, current.kafkaVersion) > 0)
-    .filter((version) => specChangeProblems(current, { ...current, kafkaVersion: version }).length === 0)
-    .sort(compareKafkaVersions)
-    .pop();
 }

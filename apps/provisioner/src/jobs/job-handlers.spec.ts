@@ -6,7 +6,10 @@ const handler = (jobName: string): ProvisioningJobHandler =>
 
 describe('handlersByJobName', () => {
   it('maps every job name of the contract to its one handler', () => {
-    const map = handlersByJobName(PROVISIONING_JOB_NAMES, [handler('operation.run')]);
+    const map = handlersByJobName(PROVISIONING_JOB_NAMES, [
+      handler('operation.run'),
+      handler('upgrades.propose'),
+    ]);
     expect([...map.keys()]).toEqual([...PROVISIONING_JOB_NAMES]);
   });
 

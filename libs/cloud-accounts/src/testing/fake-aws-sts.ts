@@ -24,6 +24,14 @@ export interface FakeStsCall {
   params: Record<string, string>;
 }
 
+/** Temporary credentials the fake handed out, so a test can follow them to where they were used. */
+export interface FakeIssuedSession {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  sessionName: string;
+}
+
 interface FakeSession {
   role: FakeAwsRole;
   secretAccessKey: string;
@@ -36,6 +44,7 @@ const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 export class FakeAwsSts {
   readonly roles = new Map<string, FakeAwsRole>();
   readonly calls: FakeStsCall[] = [];
+  readonly issued: FakeIssuedSession[] = [];
   /** Answer AssumeRole with RegionDisabledException. */
   regionDisabled = false;
   private readonly sessions = new Map<string, FakeSession>();
@@ -121,6 +130,8 @@ export class FakeAwsSts {
       sessionName: params.RoleSessionName ?? '',
     };
     this.sessions.set(accessKey, session);
+    const { secretAccessKey, sessionToken, sessionName } = session;
+    this.issued.push({ accessKeyId: accessKey, secretAccessKey, sessionToken, sessionName });
     const expiration = new Date(Date.now() + Number(params.DurationSeconds ?? 3600) * 1000).toISOString();
     const account = role.roleArn.split(':')[4];
     const roleName = role.roleArn.split('/').pop();

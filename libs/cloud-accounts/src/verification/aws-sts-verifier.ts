@@ -1,37 +1,25 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Logger } from '@nestjs/common';
+import {
+  AwsRoleAssumer,
+  describeAwsError,
+  type AssumeRoleFailure,
+  type AwsStsOptions,
+} from '../aws/aws-role-assumer';
 import {
   failed,
   VerificationFailureCode as Code,
   type AwsVerificationTarget,
-  type CloudSession,
   type VerificationResult,
 } from './cloud-account-verifier';
 
-export interface AwsStsVerifierOptions {
-  /** The STS region Streamplane calls (its regional endpoint unless `endpoint` is set). */
-  region: string;
-  endpoint?: string;
-  /** Streamplane's own identity; when absent, the AWS SDK's default chain (instance role, IRSA, env). */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+export interface AwsStsVerifierOptions extends AwsStsOptions {
   /** The account customers' trust policies name: used in what the person is told to check. */
   streamplaneAccountId: string;
 }
 
 /** Session length asked of STS when verifying: the minimum STS allows. */
 const VERIFY_SESSION_SECONDS = 900;
-
-/** STS error codes that mean Streamplane's own credentials were refused, not the customer's role. */
-const OWN_CREDENTIAL_ERRORS = new Set([
-  'InvalidClientTokenId',
-  'SignatureDoesNotMatch',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'UnrecognizedClientException',
-  'IncompleteSignature',
-  'MissingAuthenticationToken',
-  'CredentialsProviderError',
-]);
 
 /**
  * Verifies an AWS account the way provisioning will use it: assume the customer's role with the account's
@@ -41,58 +29,32 @@ const OWN_CREDENTIAL_ERRORS = new Set([
  */
 export class AwsStsVerifier {
   private readonly logger = new Logger(AwsStsVerifier.name);
+  private readonly sts: AwsRoleAssumer;
 
-  constructor(private readonly options: AwsStsVerifierOptions) {}
+  constructor(private readonly options: AwsStsVerifierOptions) {
+    this.sts = new AwsRoleAssumer(options);
+  }
 
   async verify(target: AwsVerificationTarget, signal: AbortSignal): Promise<VerificationResult> {
     const sessionName = `streamplane-verify-${target.cloudAccountId.slice(0, 8)}-${Date.now().toString(36)}`;
-    const streamplane = this.client(this.options.credentials);
-    let assumed;
-    try {
-      assumed = await streamplane.send(
-        new AssumeRoleCommand({
-          RoleArn: target.roleArn,
-          RoleSessionName: sessionName,
-          ExternalId: target.externalId,
-          DurationSeconds: VERIFY_SESSION_SECONDS,
-        }),
-        { abortSignal: signal },
-      );
-    } catch (error) {
-      return this.assumeRoleFailure(error, target);
-    } finally {
-      streamplane.destroy();
-    }
-    const credentials = assumed.Credentials;
-    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
-      return failed(
-        Code.CLOUD_UNAVAILABLE,
-        'AWS STS answered without credentials. Try again in a few minutes.',
-      );
-    }
-    const session: CloudSession = {
-      kind: 'aws-assume-role',
-      principal: target.roleArn,
-      sessionName,
-      expiresAt: credentials.Expiration?.toISOString() ?? null,
-    };
+    const assumed = await this.sts.assume(target, sessionName, VERIFY_SESSION_SECONDS, signal);
+    if (!assumed.ok) return this.assumeRoleFailure(assumed.failure, assumed.detail, target);
+    const { credentials, session } = assumed;
 
-    const asCustomer = this.client({
-      accessKeyId: credentials.AccessKeyId,
-      secretAccessKey: credentials.SecretAccessKey,
-      sessionToken: credentials.SessionToken,
+    const asCustomer = this.sts.client({
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
     });
     let identity;
     try {
       identity = await asCustomer.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
     } catch (error) {
-      this.logger.warn(
-        { cloudAccountId: target.cloudAccountId, error: describe(error) },
-        'GetCallerIdentity failed',
-      );
+      const detail = describeAwsError(error);
+      this.logger.warn({ cloudAccountId: target.cloudAccountId, error: detail }, 'GetCallerIdentity failed');
       return failed(
         Code.CLOUD_UNAVAILABLE,
-        `Streamplane assumed ${target.roleArn} but AWS STS did not confirm the session (${describe(error)}). ` +
+        `Streamplane assumed ${target.roleArn} but AWS STS did not confirm the session (${detail}). ` +
           'This is usually temporary: verify again in a few minutes.',
         [session],
       );
@@ -111,63 +73,42 @@ export class AwsStsVerifier {
     return { ok: true, simulated: false, sessions: [session] };
   }
 
-  private client(credentials: AwsStsVerifierOptions['credentials']): STSClient {
-    return new STSClient({
-      region: this.options.region,
-      endpoint: this.options.endpoint,
-      credentials,
-      maxAttempts: 2,
-    });
+  private assumeRoleFailure(
+    failure: AssumeRoleFailure,
+    detail: string,
+    target: AwsVerificationTarget,
+  ): VerificationResult {
+    switch (failure) {
+      case 'ROLE_DENIED':
+        return failed(
+          Code.AWS_ASSUME_ROLE_DENIED,
+          `AWS refused to let Streamplane assume ${target.roleArn}. Check that the role exists in account ` +
+            `${target.accountId}, that its trust policy lets AWS account ${this.options.streamplaneAccountId} ` +
+            `call sts:AssumeRole, and that it requires the external id ${target.externalId} exactly ` +
+            '(copy the trust policy shown with this account).',
+        );
+      case 'REGION_DISABLED':
+        return failed(
+          Code.AWS_STS_REGION_DISABLED,
+          `AWS STS is not activated in ${this.options.region} for account ${target.accountId}. Activate it in ` +
+            'the IAM console under Account settings → Security Token Service (STS), then verify again.',
+        );
+      case 'STREAMPLANE_REFUSED':
+        this.logger.error(
+          { cloudAccountId: target.cloudAccountId, error: detail },
+          "Streamplane's own AWS credentials were refused by STS",
+        );
+        return failed(
+          Code.CLOUD_UNAVAILABLE,
+          'Streamplane could not sign in to AWS itself; nothing is wrong with your account as far as we can ' +
+            'tell. Verify again later; we have been alerted.',
+        );
+      case 'UNAVAILABLE':
+        this.logger.warn({ cloudAccountId: target.cloudAccountId, error: detail }, 'AssumeRole failed');
+        return failed(
+          Code.CLOUD_UNAVAILABLE,
+          `AWS STS did not answer (${detail}). This is usually temporary: verify again in a few minutes.`,
+        );
+    }
   }
-
-  private assumeRoleFailure(error: unknown, target: AwsVerificationTarget): VerificationResult {
-    const code = errorCode(error);
-    if (code === 'AccessDenied' || code === 'AccessDeniedException') {
-      // AWS gives one answer for a missing role, a trust policy without Streamplane, and a wrong external id.
-      return failed(
-        Code.AWS_ASSUME_ROLE_DENIED,
-        `AWS refused to let Streamplane assume ${target.roleArn}. Check that the role exists in account ` +
-          `${target.accountId}, that its trust policy lets AWS account ${this.options.streamplaneAccountId} ` +
-          `call sts:AssumeRole, and that it requires the external id ${target.externalId} exactly ` +
-          '(copy the trust policy shown with this account).',
-      );
-    }
-    if (code === 'RegionDisabledException') {
-      return failed(
-        Code.AWS_STS_REGION_DISABLED,
-        `AWS STS is not activated in ${this.options.region} for account ${target.accountId}. Activate it in ` +
-          'the IAM console under Account settings → Security Token Service (STS), then verify again.',
-      );
-    }
-    if (code && OWN_CREDENTIAL_ERRORS.has(code)) {
-      this.logger.error(
-        { cloudAccountId: target.cloudAccountId, error: describe(error) },
-        "Streamplane's own AWS credentials were refused by STS",
-      );
-      return failed(
-        Code.CLOUD_UNAVAILABLE,
-        'Streamplane could not sign in to AWS itself; nothing is wrong with your account as far as we can ' +
-          'tell. Verify again later; we have been alerted.',
-      );
-    }
-    this.logger.warn({ cloudAccountId: target.cloudAccountId, error: describe(error) }, 'AssumeRole failed');
-    return failed(
-      Code.CLOUD_UNAVAILABLE,
-      `AWS STS did not answer (${describe(error)}). This is usually temporary: verify again in a few minutes.`,
-    );
-  }
-}
-
-function errorCode(error: unknown): string | undefined {
-  const candidate = error as { name?: unknown; Code?: unknown } | null;
-  if (typeof candidate?.Code === 'string') return candidate.Code;
-  return typeof candidate?.name === 'string' ? candidate.name : undefined;
-}
-
-/** A short description without anything the error may carry beyond its code and status. */
-function describe(error: unknown): string {
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
-  const network = (error as { code?: unknown } | null)?.code;
-  const code = typeof network === 'string' ? network : (errorCode(error) ?? 'error');
-  return status ? `${code}, HTTP ${status}` : code;
 }

@@ -27,13 +27,17 @@ export interface AzureVerificationTarget {
 
 /**
  * A session Streamplane opened in the customer's cloud while verifying (an assumed AWS role, an Azure
- * token). Each is written to the audit log.
+ * token), or handed to a provisioning run (an assumed AWS role, the Azure service principal the run signs
+ * in with). Each is written to the audit log.
  */
 export interface CloudSession {
   kind: 'aws-assume-role' | 'azure-client-credentials';
   /** The role ARN, or the Azure application (client) id. */
   principal: string;
-  /** AWS: the role session name (shows in the customer's CloudTrail); Azure: the token's audience. */
+  /**
+   * AWS: the role session name (shows in the customer's CloudTrail). Azure: the token's audience when
+   * verifying, the run's name (`streamplane-<operation>-<deployment id>`) for a run.
+   */
   sessionName: string;
   expiresAt: string | null;
 }

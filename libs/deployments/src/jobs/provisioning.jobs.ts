@@ -1,4 +1,4 @@
-import type { JobsOptions } from 'bullmq';
+import type { JobSchedulerTemplateOptions, JobsOptions } from 'bullmq';
 
 /**
  * The provisioning queue's contract, in one place (STYLE.md "Typed job contracts"): the api enqueues,
@@ -10,11 +10,13 @@ export const PROVISIONING_QUEUE = 'provisioning';
 export interface ProvisioningJobs {
   /** Run one Operation row (CREATE, UPDATE, SCALE, UPGRADE, DESTROY) to its end through the StackEngine. */
   'operation.run': { operationId: string; orgId: string; deploymentId: string };
+  /** Propose Kafka upgrades to every deployment that has a newer version (the job scheduler below). */
+  'upgrades.propose': Record<string, never>;
 }
 
 export type ProvisioningJobName = keyof ProvisioningJobs;
 
-export const PROVISIONING_JOB_NAMES: readonly ProvisioningJobName[] = ['operation.run'];
+export const PROVISIONING_JOB_NAMES: readonly ProvisioningJobName[] = ['operation.run', 'upgrades.propose'];
 
 /**
  * Transient failures (a cloud API timing out, a concurrent-update lock) are retried with backoff; the worker
@@ -31,3 +33,16 @@ export const PROVISIONING_JOB_OPTIONS: JobsOptions = {
 export function operationJobId(operationId: string): string {
   return `operation-${operationId}`;
 }
+
+/**
+ * The one job scheduler of `upgrades.propose`. Its id is fixed, so every provisioner replica upserting it at
+ * start leaves one schedule (the latest interval wins), not one per replica.
+ */
+export const UPGRADE_CHECK_SCHEDULER_ID = 'upgrades.propose';
+
+/** A failed check is not retried: the next one follows within the interval. */
+export const UPGRADE_CHECK_JOB_OPTIONS: JobSchedulerTemplateOptions = {
+  attempts: 1,
+  removeOnComplete: { count: 100 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};

@@ -13,6 +13,8 @@ import {
 } from '@streamplane/provisioning';
 import type { DeploymentStatusChanged, OperationChanged } from '../events/deployment-events';
 import type { ProvisioningJobs } from '../jobs/provisioning.jobs';
+import { KafkaUpgradeRun, type UpgradeGate } from '../upgrades/kafka-upgrade-run';
+import { UpgradeRunError } from '../upgrades/upgrade-run.codes';
 import { DeploymentEventPublisher } from './deployment-event-publisher';
 import { DeploymentLocks, type DeploymentLock } from './deployment-lock';
 import { OperationStore, type OperationWithDeployment } from './operation-store';
@@ -67,6 +69,7 @@ export class OperationRunner {
     private readonly publisher: DeploymentEventPublisher,
     @Inject(STACK_ENGINE) private readonly engine: StackEngine,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly upgrades: KafkaUpgradeRun,
   ) {}
 
   async run(payload: OperationRunPayload, context: OperationRunContext): Promise<OperationRunOutcome> {
@@ -163,6 +166,11 @@ export class OperationRunner {
       );
     }
 
+    if (operation.type === 'UPGRADE') {
+      const gate = await this.upgrades.gate(operation, deployment);
+      if (gate.kind !== 'start') return this.stoppedAtUpgradeGate(gate);
+    }
+
     // We hold the deployment's lock, so an operation still RUNNING was left by a run that died.
     const interrupted = operation.status === 'RUNNING';
     const started = await this.store.start(operation, inProgressStatus(operation), new Date());
@@ -253,8 +261,9 @@ export class OperationRunner {
       case 'CREATE':
       case 'UPDATE':
       case 'SCALE':
-      case 'UPGRADE':
         return this.engine.up(request);
+      case 'UPGRADE':
+        return this.upgrades.roll(operation, request);
       case 'DESTROY':
         try {
           return await this.engine.destroy(request);
@@ -290,7 +299,8 @@ export class OperationRunner {
       this.logger.log({ operationId: operation.id }, 'Operation handed back: the worker is shutting down');
       return { kind: 'handed-back' };
     }
-    const code = error instanceof ProvisioningError ? error.code : 'INTERNAL';
+    const code =
+      error instanceof ProvisioningError || error instanceof UpgradeRunError ? error.code : 'INTERNAL';
     const message =
       cancelled && reason === ABORT.lockLost
         ? 'The connection holding the deployment lock broke; the run stopped'
@@ -299,7 +309,9 @@ export class OperationRunner {
     // (PostgreSQL, Redis) failing: all retried. Everything else needs a person or a new request.
     const transient =
       (cancelled && reason === ABORT.lockLost) ||
-      (error instanceof ProvisioningError ? error.retryable && !cancelled : true);
+      (error instanceof ProvisioningError
+        ? error.retryable && !cancelled
+        : !(error instanceof UpgradeRunError));
     const lastAttempt = context.attemptsMade + 1 >= context.attempts;
     this.logger.warn(
       { operationId: operation.id, code, transient, lastAttempt, err: error },
@@ -311,6 +323,18 @@ export class OperationRunner {
       return { kind: 'retry', message };
     }
     return this.finishFailed(operation, code, message);
+  }
+
+  /** An upgrade that did not start: it waits for its preconditions, or it ended without changing anything. */
+  private async stoppedAtUpgradeGate(
+    gate: Exclude<UpgradeGate, { kind: 'start' }>,
+  ): Promise<OperationRunOutcome> {
+    if (gate.kind === 'wait') {
+      if (gate.noted) await this.publishOperation(gate.noted);
+      return { kind: 'deferred', until: gate.until, reason: gate.reason };
+    }
+    if (gate.ended) await this.publishChanged(gate.ended, { operation: true, deployment: true });
+    return { kind: 'unrecoverable', message: `${gate.code}: ${gate.message}` };
   }
 
   private async finishFailed(

@@ -8,6 +8,7 @@ import {
   type Deployment,
   type Operation,
 } from '@streamplane/db';
+import { proposalWhere } from '../upgrades/upgrade-run-store';
 import type { StoredResourceEvent } from './resource-event-writer';
 
 /** What the provisioner reads and writes, in the transactions that keep operation and deployment agreeing. */
@@ -131,8 +132,9 @@ export class OperationStore {
               },
         });
         if (operation.type === 'UPGRADE') {
+          // By the operation the approval scheduled, or by `input.proposalId` for a retry of it.
           await tx.upgradeProposal.updateMany({
-            where: { operationId: operation.id, open: true },
+            where: { open: true, ...proposalWhere(operation) },
             data: { state: 'DONE', open: null },
           });
         }
