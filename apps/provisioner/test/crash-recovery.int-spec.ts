@@ -39,7 +39,7 @@ describe('provisioner processes: SIGKILL mid-run and graceful shutdown', () => {
   // it last, and this file's workers check every 0.5 s.
   const keyPrefix = `${process.env.REDIS_KEY_PREFIX}crash:`;
 
-  function startWorker(): WorkerProcess {
+  function startWorker(overrides: Record<string, string> = {}): WorkerProcess {
     let output = '';
     const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
       cwd: ROOT,
@@ -59,6 +59,7 @@ describe('provisioner processes: SIGKILL mid-run and graceful shutdown', () => {
         PROVISIONER_JOB_LOCK_MS: '1500',
         PROVISIONER_STALLED_INTERVAL_MS: '500',
         PROVISIONER_SHUTDOWN_TIMEOUT_SECONDS: '15',
+        ...overrides,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -199,7 +200,9 @@ describe('provisioner processes: SIGKILL mid-run and graceful shutdown', () => {
     const org = await makeOrg(prisma);
     const created = await makeDeployment(prisma, org);
     const target = { orgId: org.orgId, deploymentId: created.deploymentId };
-    const first = startWorker();
+    // Nothing is killed here, so no short lock: on a loaded machine a 1.5 s lock can lapse while the worker
+    // is busy, and the job would come back as stalled instead of handed back.
+    const first = startWorker({ PROVISIONER_JOB_LOCK_MS: '30000', PROVISIONER_STALLED_INTERVAL_MS: '30000' });
     await ready(first);
     await enqueue(queue, target, created.operationId);
     await waitFor(
