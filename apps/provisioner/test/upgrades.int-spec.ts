@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Principal } from '@streamplane/auth';
 import { loadConfig, type AppConfig } from '@streamplane/config';
 import { PrismaService, type UpgradeProposal } from '@streamplane/db';
-import { UpgradesService, operationJobId } from '@streamplane/deployments';
+import { DeploymentsService, UpgradesService, operationJobId } from '@streamplane/deployments';
 import { FileLocalStateStore, LocalStackEngine } from '@streamplane/provisioning';
 import { startProvisioner, type Provisioner } from '../src/create-provisioner';
 import {
@@ -255,6 +255,17 @@ describe('Kafka upgrades (job scheduler, real queue, PostgreSQL, Redis, local en
       state: 'FAILED',
       open: null,
     });
+
+    // Consent was for that window: retrying is refused (the next proposal is approved instead), nothing written.
+    const operationsBefore = await prisma.operation.count({
+      where: { deploymentId: deployment.deploymentId },
+    });
+    await expect(
+      approvals.get(DeploymentsService).retryOperation(deployment.admin, operation.id),
+    ).rejects.toMatchObject({ reason: 'OPERATION_NOT_RETRYABLE' });
+    expect(await prisma.operation.count({ where: { deploymentId: deployment.deploymentId } })).toBe(
+      operationsBefore,
+    );
   });
 
   it('resumes a run that broke off in phase 2 without moving the metadata version back', async () => {

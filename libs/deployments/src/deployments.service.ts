@@ -31,6 +31,7 @@ import {
   type PageRequest,
 } from './dto/deployment.inputs';
 import { OperationDispatcher } from './operations/operation-dispatcher';
+import { UpgradeRunCode } from './upgrades/upgrade-run.codes';
 
 /** What an operation's `input` holds (the worker reads it). */
 export interface OperationInput {
@@ -348,6 +349,14 @@ export class DeploymentsService {
         if (deployment.status === DeploymentStatus.DESTROYED) {
           throw new DeploymentError(Code.OPERATION_NOT_RETRYABLE, 'The deployment is destroyed.');
         }
+        if (previous.errorCode && UPGRADES_NEVER_STARTED.has(previous.errorCode)) {
+          // Nothing rolled and the proposal is closed: consent was for that window, so a new proposal
+          // (made by the next upgrade check) is approved with a new one instead.
+          throw new DeploymentError(
+            Code.OPERATION_NOT_RETRYABLE,
+            'This upgrade never started and its maintenance window is over; approve the new upgrade proposal with a new window instead.',
+          );
+        }
         const latest = await tx.operation.findFirst({
           where: { deploymentId: deployment.id },
           orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
@@ -604,3 +613,9 @@ function pageOf<T>(rows: T[], first: number, cursorOf: (row: T) => string): Page
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, index) => from + index);
 }
+
+/** Upgrades that ended without touching the cluster because their window passed: not retried, re-proposed. */
+const UPGRADES_NEVER_STARTED: ReadonlySet<string> = new Set([
+  UpgradeRunCode.PRECONDITIONS_NOT_MET,
+  UpgradeRunCode.WINDOW_MISSED,
+]);
