@@ -12,6 +12,8 @@ export enum ErrorKind {
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED = 'RATE_LIMITED',
+  /** Our own stores are overloaded or unreachable for a moment: nothing was written; try again. */
+  UNAVAILABLE = 'UNAVAILABLE',
   INTERNAL = 'INTERNAL',
 }
 
@@ -56,6 +58,8 @@ export function httpStatusOf(kind: ErrorKind): number {
       return 415;
     case ErrorKind.RATE_LIMITED:
       return 429;
+    case ErrorKind.UNAVAILABLE:
+      return 503;
     case ErrorKind.INTERNAL:
       return 500;
     default:

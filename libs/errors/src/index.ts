@@ -1,2 +1,3 @@
 export * from './domain-error';
 export * from './input';
+export * from './transient-store-error';

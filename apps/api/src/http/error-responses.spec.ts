@@ -33,6 +33,27 @@ describe('REST error shape', () => {
     ).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('answers 503 UNAVAILABLE with Retry-After when a store is busy (no free connection in time)', () => {
+    // What Prisma throws when no pool connection frees up in time, nested as Nest may wrap it.
+    const poolTimeout = Object.assign(new Error('Unable to start a transaction in the given time.'), {
+      code: 'P2028',
+    });
+    for (const error of [poolTimeout, new Error('wrapped', { cause: poolTimeout })]) {
+      const result = toErrorBody(error, 'req-2');
+      expect(result).toMatchObject({ status: 503, retryAfter: 2 });
+      expect(result.body.error).toMatchObject({ code: 'UNAVAILABLE', reason: 'STORE_BUSY' });
+    }
+    const graphql = formatGraphQLResponse(
+      { data: null, errors: [new GraphQLError('x', { originalError: poolTimeout })] },
+      'req-3',
+    );
+    expect(graphql.response.errors[0]?.extensions).toMatchObject({
+      code: 'UNAVAILABLE',
+      reason: 'STORE_BUSY',
+      retryAfterSeconds: 2,
+    });
+  });
+
   it('hides the details of unknown errors behind INTERNAL and the request id', () => {
     const result = toErrorBody(new Error('password=hunter2 at db-7'), 'req-9');
     expect(result.status).toBe(500);

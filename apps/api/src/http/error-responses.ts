@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { DomainError, ErrorKind, httpStatusOf } from '@streamplane/errors';
+import {
+  DomainError,
+  ErrorKind,
+  httpStatusOf,
+  isTransientStoreError,
+  storeUnavailable,
+} from '@streamplane/errors';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 
 const logger = new Logger('Errors');
@@ -53,6 +59,10 @@ export function toErrorBody(
   error: unknown,
   requestId: string,
 ): { status: number; body: ErrorBody; retryAfter?: number } {
+  if (isTransientStoreError(error)) {
+    logger.warn({ err: error, requestId }, 'store busy or unreachable; answered 503');
+    return toErrorBody(storeUnavailable(), requestId);
+  }
   if (error instanceof DomainError) {
     return {
       status: httpStatusOf(error.kind),
@@ -120,7 +130,10 @@ export function toErrorBody(
 
 /** GraphQL errors carry the same information in `extensions`. */
 export function toGraphQLError(error: GraphQLError, requestId: string): GraphQLError {
-  const original = error.originalError;
+  const original = isTransientStoreError(error.originalError) ? storeUnavailable() : error.originalError;
+  if (original !== error.originalError) {
+    logger.warn({ err: error.originalError, requestId, path: error.path }, 'store busy or unreachable');
+  }
   if (original instanceof DomainError) {
     return new GraphQLError(original.message, {
       ...positionOf(error),
