@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm start`: services, migrations, seed data, then the API (and, later, workers) in the foreground.
+# `npm start`: services, migrations, seed data, then the API and the workers in the foreground.
 # Ctrl-C or SIGTERM stops every process it started.
 set -euo pipefail
 # shellcheck source=scripts/bootstrap.sh
@@ -46,6 +46,10 @@ else
   log "No seed script (scripts/seed.ts) yet; skipping seed data"
 fi
 
+# The dashboard (apps/web), built into apps/web/dist and served by the api on its own origin.
+log "Building the dashboard (apps/web)"
+npm run --silent web:build
+
 # --- Process supervision: start each long-running process in the background; when any of them
 # exits, or on Ctrl-C / SIGTERM, stop all of them and exit.
 pids=()
@@ -82,7 +86,14 @@ trap 'log "Stopping (SIGTERM)"; stop_all; exit 143' TERM
 
 start_process api node -r @swc-node/register apps/api/src/main.ts
 start_process provisioner node -r @swc-node/register apps/provisioner/src/main.ts
-# Later: start_process billing node -r @swc-node/register apps/billing/src/main.ts
+start_process billing node -r @swc-node/register apps/billing/src/main.ts
+# Deployments on the local engine have no cluster, hence no agent: a simulated one sends made-up usage for
+# them so usage and the draft invoice move. Never under the real (pulumi) engine.
+if [[ ${CLOUD_ENGINE:-local} == local ]]; then
+  start_process agent-simulator node -r @swc-node/register apps/agent/src/main.ts --simulate
+fi
+
+log "Dashboard: ${PUBLIC_URL:-http://localhost:${PORT:-3000}} (sign in with the demo account above, or sign up)"
 
 status=0
 exited=''

@@ -4,10 +4,12 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AuditModule } from '@streamplane/audit';
 import { AuthModule } from '@streamplane/auth';
+import { InvoicingModule } from '@streamplane/billing';
 import { CloudAccountsModule } from '@streamplane/cloud-accounts';
 import { ConfigModule, type AppConfig } from '@streamplane/config';
 import { DbModule } from '@streamplane/db';
 import { DeploymentsModule } from '@streamplane/deployments';
+import { UsageQueriesModule } from '@streamplane/metering';
 import { Metrics } from '@streamplane/observability';
 import { OrgsModule } from '@streamplane/orgs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -17,6 +19,7 @@ import { AuthController } from './auth/auth.controller';
 import { graphqlMetricsHooks } from './graphql/graphql-metrics';
 import { RESOLVERS } from './graphql/resolvers';
 import { HealthController } from './health/health.controller';
+import { IngestModule } from './ingest/ingest.module';
 import { formatGraphQLResponse } from './http/error-responses';
 import { RestExceptionFilter } from './http/rest-exception.filter';
 import { DeploymentEventBus } from './subscriptions/deployment-event-bus';
@@ -24,6 +27,7 @@ import { DeploymentEventStreams } from './subscriptions/deployment-event-streams
 import { SubscriberSessions } from './subscriptions/subscriber-sessions';
 import { subscriptionOptions } from './subscriptions/subscription-options';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { UsageExportModule } from './usage-export/usage-export.module';
 
 @Module({})
 export class ApiModule {
@@ -38,6 +42,10 @@ export class ApiModule {
         OrgsModule,
         CloudAccountsModule,
         DeploymentsModule,
+        IngestModule,
+        InvoicingModule,
+        UsageQueriesModule,
+        UsageExportModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           imports: [SubscriptionsModule],

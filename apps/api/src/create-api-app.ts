@@ -10,6 +10,7 @@ import { ApiModule } from './api.module';
 import { sendError } from './http/rest-exception.filter';
 import { installRequestHooks, requestIdOf } from './http/request-hooks';
 import { SubscriberSessions, type Socket } from './subscriptions/subscriber-sessions';
+import { serveDashboard } from './web/serve-dashboard';
 
 /** @fastify/websocket's per-route handler (Mercurius' subscription connections). */
 type WsHandler = (this: unknown, socket: Socket, request: unknown) => unknown;
@@ -71,6 +72,8 @@ export async function createApiApp(
       return wsHandler.call(this, socket, request);
     };
   });
+  // The built dashboard (apps/web/dist), when there is one: same origin as the api, no api path shadowed.
+  await serveDashboard(app);
   await app.init();
   return app;
 }

@@ -39,7 +39,12 @@ describe('sign-up', () => {
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     expect(user.passwordHash).not.toContain(body.password);
     const audit = await api.prisma.auditLog.findMany({ where: { orgId: result.body.organization.id } });
-    expect(audit.map((a) => a.action).sort()).toEqual(['auth.signup', 'organization.create']);
+    // The organization comes with its sign-up credits (see billing.int-spec.ts).
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      'auth.signup',
+      'credits.grant',
+      'organization.create',
+    ]);
   });
 
   it('refuses a duplicate email (any case) with CONFLICT and writes nothing', async () => {

@@ -156,6 +156,9 @@ describe('GraphQL bad input', () => {
     ],
     ['a malformed audit cursor', '{ auditLog(after: "abc") { nextCursor } }'],
     ['an out-of-range page size', '{ auditLog(first: 100000) { nextCursor } }'],
+    ['a malformed invoice id', '{ invoice(invoiceId: "not-a-uuid") { id } }'],
+    ['a malformed invoice cursor', '{ invoices(after: "yesterday") { nextCursor } }'],
+    ['a malformed notification id', 'mutation { markNotificationRead(notificationId: "nope") { id } }'],
   ])('%s → BAD_USER_INPUT naming the field, nothing written', async (_label, query) => {
     const result = await unchanged(() => owner.gql(query));
     expect(result.errors).toHaveLength(1);

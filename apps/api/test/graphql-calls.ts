@@ -76,6 +76,17 @@ function idNamesIn(name: string, type: GraphQLInputType, seen = new Set<string>(
 /** Enum values that make the call one that would succeed on the owner's own objects. */
 const PREFERRED_ENUM_VALUES: Record<string, string> = { Role: 'VIEWER', ApiTokenScope: 'READ' };
 
+/**
+ * Argument values for operations whose generated arguments could never be valid input, whoever calls
+ * (e.g. a range whose two ends are the same generated date-time). Fixtures' own values go over these.
+ */
+const OPERATION_ARGS: Record<string, () => Record<string, unknown>> = {
+  'Query.usage': () => {
+    const to = new Date();
+    return { range: { from: new Date(to.getTime() - 48 * 3_600_000).toISOString(), to: to.toISOString() } };
+  },
+};
+
 function stringFor(name: string): string {
   if (/email/i.test(name)) return uniqueEmail('probe');
   if (/token|secret/i.test(name)) return `probe-${randomBytes(16).toString('hex')}`;
@@ -187,14 +198,19 @@ export function callFor(op: Operation, fixtures: CallFixtures | Record<string, s
   const { ids, perOperation } = (isPlainObject(fixtures.ids) ? fixtures : { ids: fixtures }) as CallFixtures;
   const own = perOperation?.[op.name];
   const allIds = { ...ids, ...own?.ids };
-  const unknown = Object.keys(own?.args ?? {}).filter((name) => !op.field.args.some((a) => a.name === name));
+  const defaults = OPERATION_ARGS[op.name]?.() ?? {};
+  const unknown = Object.keys({ ...defaults, ...own?.args }).filter(
+    (name) => !op.field.args.some((a) => a.name === name),
+  );
   if (unknown.length > 0)
     throw new Error(`${op.name} has no argument ${unknown.join(', ')}: fix its argument values`);
   const args = op.field.args
     .map((arg) => {
       const generated = valueFor(arg.name, arg.type, allIds);
+      const withDefault =
+        defaults[arg.name] === undefined ? generated : merged(generated, defaults[arg.name]);
       const override = own?.args?.[arg.name];
-      return { arg, value: override === undefined ? generated : merged(generated, override) };
+      return { arg, value: override === undefined ? withDefault : merged(withDefault, override) };
     })
     .filter(({ value }) => value !== undefined);
   const definitions = args.map(({ arg }) => `$${arg.name}: ${String(arg.type)}`).join(', ');

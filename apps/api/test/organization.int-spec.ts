@@ -200,6 +200,7 @@ describe('audit log', () => {
     );
     expect(rest.data.auditLog.entries.map((e: any) => e.action)).toEqual([
       'organization.update',
+      'credits.grant', // the sign-up credits, granted with the organization
       'organization.create',
       'auth.signup',
     ]);

@@ -7,6 +7,7 @@ import {
   setUpDeployments,
   type Joined,
 } from './fixtures';
+import { billingCallFixtures, setUpBilling } from './billing-fixtures';
 import { callFor, fetchOperations, type CallFixtures, type Operation } from './graphql-calls';
 import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
 import type { ApiClient, GqlResult, SignedUp, TestApi } from './harness';
@@ -72,12 +73,16 @@ describe('roles', () => {
     const pending = await invite(owner, uniqueEmail('pending'), 'MEMBER');
     // Cloud accounts, deployments, operations and upgrade proposals, each in a state its calls succeed on.
     const deploymentCalls = deploymentCallFixtures(await setUpDeployments(api, admin.client));
+    const billingCalls = billingCallFixtures(
+      await setUpBilling(api, orgA.organization.id, deploymentCalls.ids.deploymentId),
+    );
     targets = {
       ids: {
         memberId: member.membershipId,
         invitationId: pending.invitationId,
         tokenId: (await createToken(admin.client, ['WRITE'])).id,
         ...deploymentCalls.ids,
+        ...billingCalls.ids,
       },
       perOperation: deploymentCalls.perOperation,
     };

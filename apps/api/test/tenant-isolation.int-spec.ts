@@ -1,5 +1,6 @@
 import type { PrismaService } from '@streamplane/db';
 import { randomUUID } from 'node:crypto';
+import { billingCallFixtures, setUpBilling } from './billing-fixtures';
 import { createToken, deploymentCallFixtures, invite, joinAs, setUpDeployments } from './fixtures';
 import { callFor, fetchOperations, missingIds, type CallFixtures, type Operation } from './graphql-calls';
 import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
@@ -25,10 +26,16 @@ const PRINCIPAL_SCOPED_READS = [
   'Query.apiTokens',
   'Query.auditLog',
   'Query.cloudAccounts',
+  'Query.creditBalance',
+  'Query.currentPeriodEstimate',
+  'Query.currentPeriodUsage',
   'Query.invitations',
+  'Query.invoices',
   'Query.me',
   'Query.members',
+  'Query.notifications',
   'Query.organization',
+  'Query.pricePlan',
 ];
 
 const REFUSALS = ['NOT_FOUND', 'FORBIDDEN'];
@@ -153,12 +160,15 @@ describe('tenant isolation', () => {
     // Cloud accounts, deployments, operations and upgrade proposals, each in a state its calls succeed on.
     const deploymentsOfA = await setUpDeployments(api, ownerA);
     const deploymentCalls = deploymentCallFixtures(deploymentsOfA);
+    // A finalized invoice, a draft and a low-credit notification, as the billing worker makes them.
+    const billingOfA = await setUpBilling(api, orgA.organization.id, deploymentsOfA.running.id);
     fixtures = {
       ids: {
         memberId: memberA.membershipId, // a MEMBER, so role changes and removal would otherwise succeed
         invitationId: invited.invitationId,
         tokenId: tokenOfA.id,
         ...deploymentCalls.ids,
+        ...billingCallFixtures(billingOfA).ids,
       },
       perOperation: deploymentCalls.perOperation,
     };
@@ -182,6 +192,11 @@ describe('tenant isolation', () => {
       deploymentsOfA.toApprove.proposalId,
       deploymentsOfA.toDecline.proposalId,
       newSpec.name,
+      billingOfA.invoiceId,
+      billingOfA.invoiceNumber,
+      billingOfA.draftId,
+      billingOfA.notificationId,
+      ...billingOfA.grantIds,
     ];
 
     const ownerB = api.client();

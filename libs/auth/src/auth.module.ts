@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@streamplane/audit';
+import { CreditsModule } from '@streamplane/billing';
 import { AccessTokenService } from './access-token.service';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthService } from './auth.service';
@@ -8,7 +9,7 @@ import { RateLimitService } from './rate-limit.service';
 import { SessionsService } from './sessions.service';
 
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, CreditsModule],
   providers: [
     AccessTokenService,
     ApiTokensService,

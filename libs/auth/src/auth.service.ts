@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '@streamplane/audit';
+import { CreditsService } from '@streamplane/billing';
 import { ActorType, Prisma, PrismaService, Role, type Organization, type User } from '@streamplane/db';
 import { displayName, emailAddress, parseInput } from '@streamplane/errors';
 import { z } from 'zod';
@@ -47,6 +48,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly rateLimits: RateLimitService,
     private readonly audit: AuditLogService,
+    private readonly credits: CreditsService,
   ) {}
 
   /** Creates the user, their organization with them as OWNER, and a browser session — all or nothing. */
@@ -73,6 +75,16 @@ export class AuthService {
           targetId: organization.id,
           metadata: { name: organization.name },
         });
+        // Every new organization gets its sign-up credits, in the same transaction as the organization.
+        const grant = await this.credits.grantSignupCredits(tx, organization.id, new Date());
+        if (grant) {
+          await this.audit.record(tx, actor, {
+            action: 'credits.grant',
+            targetType: 'CreditGrant',
+            targetId: grant.id,
+            metadata: { amountMinor: grant.amountMinor.toString(), expiresAt: grant.expiresAt.toISOString() },
+          });
+        }
         const session = await this.sessions.start(tx, user.id, organization.id, client);
         return { user, organization, role: Role.OWNER, session };
       });

@@ -51,6 +51,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...valid, BILLING_SIGNUP_CREDITS_VALID_MONTHS: '0' })).toThrow(
       /BILLING_SIGNUP_CREDITS_VALID_MONTHS/,
     );
+    // Late events ingest accepts must reach an invoice.
+    expect(() =>
+      loadConfig({ ...valid, INGEST_LATE_GRACE_HOURS: '744', BILLING_LATE_USAGE_LOOKBACK_DAYS: '31' }),
+    ).toThrow(/BILLING_LATE_USAGE_LOOKBACK_DAYS: must cover INGEST_LATE_GRACE_HOURS \(744\)/);
+    expect(
+      loadConfig({ ...valid, INGEST_LATE_GRACE_HOURS: '744', BILLING_LATE_USAGE_LOOKBACK_DAYS: '32' }).billing
+        .invoices.lateUsageLookbackDays,
+    ).toBe(32);
   });
 
   it('rejects a short auth secret and turns secure cookies on for https', () => {

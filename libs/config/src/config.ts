@@ -381,6 +381,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const name of e.PULUMI_BACKEND_ENV ?? []) {
     if (env[name] === undefined) problems.push(`PULUMI_BACKEND_ENV: lists ${name}, which is not set`);
   }
+  // Late usage is billed only for finalized months within the lookback: ingest must never accept older.
+  if (e.BILLING_LATE_USAGE_LOOKBACK_DAYS * 24 < e.INGEST_LATE_GRACE_HOURS + 24)
+    problems.push(
+      `BILLING_LATE_USAGE_LOOKBACK_DAYS: must cover INGEST_LATE_GRACE_HOURS (${e.INGEST_LATE_GRACE_HOURS}) ` +
+        'plus a day, or late events it accepts would never be billed',
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,

@@ -1,11 +1,13 @@
 import { ApiTokensResolver } from './api-tokens.resolver';
 import { AuditLogResolver } from './audit-log.resolver';
+import { BillingResolver } from './billing.resolver';
 import { CloudAccountsResolver } from './cloud-accounts.resolver';
 import { DeploymentsResolver } from './deployments.resolver';
 import { DeploymentSubscriptionsResolver } from './deployment-subscriptions.resolver';
 import { InvitationsResolver } from './invitations.resolver';
 import { MembersResolver } from './members.resolver';
 import { OrganizationResolver } from './organization.resolver';
+import { UsageResolver } from './usage.resolver';
 import { ViewerResolver } from './viewer.resolver';
 
 /** Every resolver of the API: the schema printer and the guard test read this list. */
@@ -19,4 +21,6 @@ export const RESOLVERS = [
   CloudAccountsResolver,
   DeploymentsResolver,
   DeploymentSubscriptionsResolver,
+  UsageResolver,
+  BillingResolver,
 ];

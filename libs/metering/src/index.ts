@@ -1,0 +1,15 @@
+export * from './agent-tokens/agent-token-format';
+export * from './agent-tokens/agent-tokens.service';
+export * from './counters/usage-counters';
+export * from './decimal/nanos';
+export * from './ingest/ingest-rate-limiter';
+export * from './ingest/usage-event';
+export * from './ingest/usage-event.store';
+export * from './ingest/usage-ingest.service';
+export * from './metering-pool';
+export * from './metering.errors';
+export * from './metering.module';
+export * from './meters/meters.service';
+export * from './period';
+export * from './usage-queries';
+export { validateUsageEvents, rfc3339ToMs, type ValidationWindow } from './ingest/usage-event-validation';
