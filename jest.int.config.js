@@ -3,7 +3,8 @@
 module.exports = {
   ...require('./jest.preset'),
   displayName: 'integration',
-  testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts'],
+  // e2e/api: the API journey (GraphQL over HTTP, no browser), on the same per-worker database.
+  testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts', '<rootDir>/e2e/api/**/*.int-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
   setupFiles: ['<rootDir>/libs/testing/src/jest/worker-env.ts'],

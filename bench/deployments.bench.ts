@@ -1,5 +1,6 @@
 /**
- * Benchmark (not a test): `npm run bench -- [--deployments N]` (default 500).
+ * Benchmark (not a test): `npm run bench -- deployments [--deployments N] [--quick]` (default 500; `--quick`:
+ * 50).
  *
  * Starts the api and the provisioner in this process against a fresh PostgreSQL database and a fresh Redis
  * key prefix, with the `local` engine at zero latency (LOCAL_ENGINE_LATENCY_SCALE=0). One organization
@@ -16,6 +17,9 @@
  * Everything shares one Node process (api, provisioner, client), so event-loop contention is part of
  * every figure; the baselines run after the deployments, on the same (then idle) process.
  * PROVISIONER_CONCURRENCY and the other provisioner variables are taken from the environment when set.
+ *
+ * Returns (bench/support/bench-result.ts) operations/s, enqueue → start p50 and status → subscriber p50, each
+ * beside its baseline.
  */
 /* eslint-disable @nx/enforce-module-boundaries --
  * bench/ belongs to the untagged root project; like the apps' integration tests it runs the real api and
@@ -41,11 +45,18 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { createApiApp } from '../apps/api/src/create-api-app';
 import { startProvisioner, type Provisioner } from '../apps/provisioner/src/create-provisioner';
+import { percentile, runAsScript, type Benchmark, type BenchResult } from './support/bench-result';
 
 // ---------------------------------------------------------------------------------------------------------
 // Arguments and statistics
 
-function parseArgs(argv: string[]): { deployments: number } {
+interface Options {
+  deployments: number;
+}
+
+const USAGE = 'Usage: npm run bench -- deployments [--deployments N] [--quick]   (default 500; --quick: 50)';
+
+function parseArgs(argv: string[]): Options {
   let deployments = 500;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -56,22 +67,16 @@ function parseArgs(argv: string[]): { deployments: number } {
       if (!Number.isInteger(deployments) || deployments < 1) {
         throw new Error(`--deployments takes a positive integer, not ${JSON.stringify(text)}`);
       }
+    } else if (arg === '--quick') {
+      deployments = 50;
     } else if (arg === '--help' || arg === '-h') {
-      console.log('Usage: npm run bench -- [--deployments N]   (default 500)');
+      console.log(USAGE);
       process.exit(0);
     } else {
-      throw new Error(`Unknown argument ${JSON.stringify(arg)} (try --help)`);
+      throw new Error(`Unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
     }
   }
   return { deployments };
-}
-
-/** Nearest-rank percentile of milliseconds. */
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1];
 }
 
 const ms = (value: number): string => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(1)} ms`);
@@ -321,8 +326,7 @@ const SPEC = {
   clientAuthentication: 'SCRAM_SHA_512',
 };
 
-async function main(): Promise<number> {
-  const { deployments: count } = parseArgs(process.argv.slice(2));
+async function run({ deployments: count }: Options): Promise<BenchResult[]> {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/streamplane';
   const databaseUrl = withDatabaseName(serverUrl, `streamplane_bench_${runId}`);
@@ -502,7 +506,32 @@ async function main(): Promise<number> {
       'bottleneck: the local engine evaluates stack programs one at a time, so operations/s is bounded by ' +
         '1 / (program evaluation time) whatever the concurrency; enqueue → start then grows with the queue.',
     );
-    return 0;
+    return [
+      {
+        metric: `operations/s (${count} orders → RUNNING)`,
+        value: count / (elapsedMs / 1000),
+        unit: '/s',
+        ceiling: {
+          what: `empty BullMQ jobs, concurrency ${concurrency}`,
+          value: count / (bull.elapsedMs / 1000),
+        },
+        better: 'higher',
+      },
+      {
+        metric: 'enqueue → start p50',
+        value: percentile(queueToStart, 50),
+        unit: 'ms',
+        ceiling: { what: 'empty BullMQ job, add → processor', value: percentile(bull.startLatencies, 50) },
+        better: 'lower',
+      },
+      {
+        metric: 'status → subscriber p50',
+        value: percentile(statusLatencies, 50),
+        unit: 'ms',
+        ceiling: { what: 'bare Redis publish → subscriber', value: percentile(pubsub, 50) },
+        better: 'lower',
+      },
+    ];
   } finally {
     subscriber?.close();
     await provisioner?.close().catch((error: unknown) => log(`closing the provisioner: ${String(error)}`));
@@ -536,12 +565,6 @@ async function cleanUp(redis: Redis, config: AppConfig, databaseUrl: string, sta
   rmSync(stateDirectory, { recursive: true, force: true });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      `[bench] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+export const deploymentsBench: Benchmark<Options> = { name: 'deployments', parseArgs, run };
+
+if (require.main === module) runAsScript(deploymentsBench);

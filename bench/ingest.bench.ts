@@ -1,6 +1,6 @@
 /**
  * Benchmark (not a test): `npm run bench -- ingest [--clients 4] [--batch 1000] [--seconds 30]
- * [--ceiling-seconds 10] [--warmup-seconds 3] [--cpu-prof]`.
+ * [--ceiling-seconds 10] [--warmup-seconds 3] [--quick] [--cpu-prof]` (`--quick`: 5 s, ceiling 3 s, warm-up 1 s).
  *
  * Usage ingest as production runs it: the api is its own process (apps/api/src/main.ts, NODE_ENV=production,
  * against a fresh PostgreSQL database and Redis key prefix); this process plays `clients` agents of as many
@@ -20,6 +20,8 @@
  * device keys, 1 in 10). The per-deployment rate limit is lifted for the run (INGEST_RATE_LIMIT_BATCHES);
  * everything else is the api's default configuration. `--cpu-prof` writes a V8 CPU profile of the api
  * process into the working directory (open it in Chrome DevTools).
+ *
+ * Returns (bench/support/bench-result.ts) events/s and batch latency p50/p99 beside the plain INSERT's.
  */
 /* eslint-disable @nx/enforce-module-boundaries --
  * bench/ belongs to the untagged root project; like the apps' integration tests it runs the real api. */
@@ -29,19 +31,28 @@ import {
   ensureDatabase,
   migrateDatabase,
   PrismaService,
-  quoteIdent,
   withDatabaseName,
 } from '@streamplane/db';
 import { AgentTokensService } from '@streamplane/metering';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { CredentialCipher } from '@streamplane/secrets';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import {
+  busyBetween,
+  cpuSecondsOf,
+  freePort,
+  machineCpu,
+  startApi,
+  stopApi,
+  waitForApi,
+} from './support/api-process';
+import { percentile, runAsScript, type Benchmark, type BenchResult } from './support/bench-result';
+import { dropScratch } from './support/scratch';
 
 // ---------------------------------------------------------------------------------------------------------
 // Arguments and statistics
@@ -54,6 +65,10 @@ interface Options {
   warmupSeconds: number;
   cpuProf: boolean;
 }
+
+const USAGE =
+  'Usage: npm run bench -- ingest [--clients 4] [--batch 1000] [--seconds 30] ' +
+  '[--ceiling-seconds 10] [--warmup-seconds 3] [--quick] [--cpu-prof]';
 
 function parseArgs(argv: string[]): Options {
   const options: Options = {
@@ -74,11 +89,10 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     if (flag === '--help' || flag === '-h') {
-      console.log(
-        'Usage: npm run bench -- ingest [--clients 4] [--batch 1000] [--seconds 30] ' +
-          '[--ceiling-seconds 10] [--warmup-seconds 3] [--cpu-prof]',
-      );
+      console.log(USAGE);
       process.exit(0);
+    } else if (flag === '--quick') {
+      Object.assign(options, { seconds: 5, ceilingSeconds: 3, warmupSeconds: 1 });
     } else if (flag === '--cpu-prof') {
       options.cpuProf = true;
     } else if (numeric[flag]) {
@@ -89,25 +103,17 @@ function parseArgs(argv: string[]): Options {
       }
       (options as unknown as Record<string, number>)[numeric[flag]] = value;
     } else {
-      throw new Error(`Unknown argument ${JSON.stringify(argv[i])} (try --help)`);
+      throw new Error(`Unknown argument ${JSON.stringify(argv[i])}\n${USAGE}`);
     }
   }
   if (options.batch > 10_000) throw new Error('--batch is at most 10000 (INGEST_MAX_BATCH_EVENTS)');
   return options;
 }
 
-/** Nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
-}
-
 const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(1)} ms`);
 const perSecond = (count: number, elapsedMs: number) =>
   `${Math.round(count / (elapsedMs / 1000)).toLocaleString('en-US')}/s`;
 const now = () => performance.now();
-const sleep = (delayMs: number) => new Promise<void>((resolve) => setTimeout(resolve, delayMs));
 const log = (message: string) => console.error(`[bench] ${message}`);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -167,75 +173,6 @@ function bodyOf(deploymentId: string, rows: Row[]): string {
       `"data":{"dimension":"${row.dimension}","value":${row.value}${key}}}`;
   }
   return `[${parts.join(',')}]`;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The api as its own process
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startApi(env: NodeJS.ProcessEnv, cpuProf: boolean): ChildProcess {
-  const args = [...(cpuProf ? ['--cpu-prof'] : []), '-r', '@swc-node/register', 'apps/api/src/main.ts'];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT') log(`the api exited: ${code ?? signal}`);
-  });
-  return child;
-}
-
-async function waitForApi(baseUrl: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the api exited with ${child.exitCode} before answering`);
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error('the api did not answer /healthz within 60 s');
-    await sleep(200);
-  }
-}
-
-async function stopApi(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(25_000)]);
-  if (child.exitCode === null) child.kill('SIGKILL');
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSecondsOf(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return NaN;
-  }
-}
-
-/** Busy and total jiffies of the whole machine, from /proc/stat. */
-function machineCpu(): { busy: number; total: number } {
-  try {
-    const values = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
-    const idle = values[3] + values[4];
-    const total = values.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return { busy: NaN, total: NaN };
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -452,8 +389,7 @@ async function ceiling(
 // ---------------------------------------------------------------------------------------------------------
 // The run
 
-async function main(): Promise<number> {
-  const options = parseArgs(process.argv.slice(2));
+async function run(options: Options): Promise<BenchResult[]> {
   const runTag = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/streamplane';
   const databaseUrl = withDatabaseName(serverUrl, `streamplane_bench_ingest_${runTag}`);
@@ -495,7 +431,11 @@ async function main(): Promise<number> {
     const prisma = new PrismaService(config);
     const agents: { deploymentId: string; token: string }[] = [];
     try {
-      const tokens = new AgentTokensService(prisma, config);
+      const tokens = new AgentTokensService(
+        prisma,
+        config,
+        new CredentialCipher(config.cloud.credentialsKeyring),
+      );
       for (const deploymentId of deploymentIds) {
         agents.push({ deploymentId, token: (await tokens.issue(orgId, deploymentId)).token });
       }
@@ -538,8 +478,6 @@ async function main(): Promise<number> {
 
       const apiRate = run.stats.accepted / (run.elapsedMs / 1000);
       const ceilingRate = top.rows / (top.elapsedMs / 1000);
-      const busy = (a: typeof machineBefore, b: typeof machineBefore) =>
-        `${(((b.busy - a.busy) / (b.total - a.total)) * 100).toFixed(0)}%`;
       const rows: [string, string, string][] = [
         ['', 'POST /v1/ingest/events (api process)', 'ceiling: plain multi-row INSERT'],
         [
@@ -556,8 +494,8 @@ async function main(): Promise<number> {
         ],
         [
           'machine CPU busy',
-          busy(machineBefore, machineAfter),
-          busy(machineCeilingBefore, machineCeilingAfter),
+          busyBetween(machineBefore, machineAfter),
+          busyBetween(machineCeilingBefore, machineCeilingAfter),
         ],
       ];
       const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
@@ -584,46 +522,32 @@ async function main(): Promise<number> {
           `${run.stats.batches} batches, each one multi-row INSERT … ON CONFLICT DO NOTHING plus usage_pending_hours in ` +
           `one transaction, then the Redis counters.`,
       );
-      return 0;
+      const ceilingWhat = 'plain multi-row INSERT, 1 client';
+      return [
+        {
+          metric: 'events/s committed',
+          value: apiRate,
+          unit: 'events/s',
+          ceiling: { what: ceilingWhat, value: ceilingRate },
+          better: 'higher',
+        },
+        ...([50, 99] as const).map((p): BenchResult => ({
+          metric: `batch of ${options.batch} latency p${p}`,
+          value: percentile(run.stats.latencies, p),
+          unit: 'ms',
+          ceiling: { what: ceilingWhat, value: percentile(top.latencies, p) },
+          better: 'lower',
+        })),
+      ];
     } finally {
       await db.end();
     }
   } finally {
     if (api) await stopApi(api);
-    await cleanUp(redis, config.redis.keyPrefix, databaseUrl);
+    await dropScratch(redis, config.redis.keyPrefix, databaseUrl);
   }
 }
 
-async function cleanUp(redis: Redis, keyPrefix: string, databaseUrl: string): Promise<void> {
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch (error) {
-    log(`could not delete the Redis keys ${keyPrefix}*: ${String(error)}`);
-  } finally {
-    redis.disconnect();
-  }
-  const admin = new Client({ connectionString: withDatabaseName(databaseUrl, 'postgres') });
-  try {
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseNameOf(databaseUrl))} WITH (FORCE)`);
-  } catch (error) {
-    log(`could not drop ${databaseNameOf(databaseUrl)}: ${String(error)}`);
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-}
+export const ingestBench: Benchmark<Options> = { name: 'ingest', parseArgs, run };
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      `[bench] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+if (require.main === module) runAsScript(ingestBench);

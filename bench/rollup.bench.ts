@@ -23,6 +23,8 @@
  * batches). The roll-up is then checked: every hour and every event exactly once, per-dimension sums equal.
  *
  * `--quick`: 1,000,000 events, 100 deployments, 10 organizations.
+ *
+ * Returns (bench/support/bench-result.ts) the roll-up's events/s beside each ceiling's.
  */
 /* eslint-disable @nx/enforce-module-boundaries --
  * bench/ belongs to the untagged root project; like the apps' integration tests it runs the billing worker's
@@ -42,6 +44,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { BillingWorkerModule } from '../apps/billing/src/billing-worker.module';
+import { runAsScript, type Benchmark, type BenchResult } from './support/bench-result';
 
 // ---------------------------------------------------------------------------------------------------------
 // Arguments
@@ -314,8 +317,7 @@ async function writeCeiling(databaseUrl: string): Promise<{ hours: number; ms: n
 // ---------------------------------------------------------------------------------------------------------
 // The run
 
-async function main(): Promise<number> {
-  const options = parseArgs(process.argv.slice(2));
+async function run(options: Options): Promise<BenchResult[]> {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/streamplane';
   const databaseUrl = withDatabaseName(serverUrl, `streamplane_bench_rollup_${runId}`);
@@ -450,7 +452,7 @@ async function main(): Promise<number> {
       ],
       ['invoices: refreshDrafts', seconds(refresh.ms), '', ''],
       ['invoices: finalizeDue', seconds(finalize.ms), '', ''],
-      ['roll-up + invoices', seconds(rollup.ms + refresh.ms + finalize.ms), '', ''],
+      ['roll-up + invoices (target: under 60 s)', seconds(rollup.ms + refresh.ms + finalize.ms), '', ''],
     ];
     const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length)));
     const line = (r: string[]) =>
@@ -473,7 +475,30 @@ async function main(): Promise<number> {
       `checked: ${count(check.hours)} hourly rows, ${count(check.events)} events counted once, nothing pending, ` +
         `SUM meters' totals equal to their events'; invoices: ${check.invoices}`,
     );
-    return 0;
+    const rollupRate = events / (rollup.ms / 1000);
+    return [
+      {
+        metric: 'roll-up events/s (vs the write ceiling)',
+        value: rollupRate,
+        unit: 'events/s',
+        ceiling: { what: 'INSERT … SELECT … GROUP BY', value: events / (write.value.ms / 1000) },
+        better: 'higher',
+      },
+      {
+        metric: 'roll-up + invoices, seconds (target: under 60)',
+        value: (rollup.ms + refresh.ms + finalize.ms) / 1000,
+        unit: 's',
+        ceiling: { what: 'INSERT … SELECT … GROUP BY (same rows)', value: write.value.ms / 1000 },
+        better: 'lower',
+      },
+      {
+        metric: 'roll-up events/s (vs the read ceiling)',
+        value: rollupRate,
+        unit: 'events/s',
+        ceiling: { what: 'bare SELECT … GROUP BY', value: events / (read.ms / 1000) },
+        better: 'higher',
+      },
+    ];
   } finally {
     await app?.close().catch((error: unknown) => log(`closing the billing module: ${String(error)}`));
     if (options.keep) log(`kept the database ${databaseNameOf(databaseUrl)}`);
@@ -500,12 +525,6 @@ async function dropDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      `[bench] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+export const rollupBench: Benchmark<Options> = { name: 'rollup', parseArgs, run };
+
+if (require.main === module) runAsScript(rollupBench);

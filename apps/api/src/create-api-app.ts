@@ -18,6 +18,8 @@ type WsHandler = (this: unknown, socket: Socket, request: unknown) => unknown;
 export interface ApiAppOptions {
   /** Where JSON logs go (stdout by default); tests capture them here. */
   logDestination?: DestinationStream;
+  /** The built dashboard to serve (apps/web/dist by default); false serves none. */
+  dashboardDir?: string | false;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function createApiApp(
     };
   });
   // The built dashboard (apps/web/dist), when there is one: same origin as the api, no api path shadowed.
-  await serveDashboard(app);
+  if (options.dashboardDir !== false) await serveDashboard(app, options.dashboardDir);
   await app.init();
   return app;
 }

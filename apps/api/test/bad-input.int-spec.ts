@@ -159,6 +159,7 @@ describe('GraphQL bad input', () => {
     ['a malformed invoice id', '{ invoice(invoiceId: "not-a-uuid") { id } }'],
     ['a malformed invoice cursor', '{ invoices(after: "yesterday") { nextCursor } }'],
     ['a malformed notification id', 'mutation { markNotificationRead(notificationId: "nope") { id } }'],
+    ['a malformed deployment id to rotate', 'mutation { rotateAgentToken(deploymentId: "nope") { id } }'],
   ])('%s → BAD_USER_INPUT naming the field, nothing written', async (_label, query) => {
     const result = await unchanged(() => owner.gql(query));
     expect(result.errors).toHaveLength(1);

@@ -1,9 +1,5 @@
-import {
-  cloudAccountSecretContext,
-  CredentialCipher,
-  FakeAwsSts,
-  FakeAzure,
-} from '@streamplane/cloud-accounts';
+import { cloudAccountSecretContext, FakeAwsSts, FakeAzure } from '@streamplane/cloud-accounts';
+import { CredentialCipher } from '@streamplane/secrets';
 import { randomUUID } from 'node:crypto';
 import { joinAs, type Joined } from './fixtures';
 import { databaseSnapshot, describeResult, expectOk, startTestApi } from './harness';

@@ -233,6 +233,8 @@ export interface DeploymentFixtures {
   running: { id: string; name: string; operationId: string };
   /** RUNNING, to be destroyed. */
   toDestroy: { id: string; name: string; operationId: string };
+  /** RUNNING, no operation active: its agent token rotated (which queues an UPDATE). */
+  toRotate: { id: string; name: string; operationId: string };
   /** PENDING, its CREATE operation QUEUED: cancellable. */
   queued: { id: string; name: string; operationId: string };
   /** FAILED, its CREATE operation FAILED (and the latest): retryable. */
@@ -259,6 +261,7 @@ export async function setUpDeployments(api: TestApi, client: ApiClient): Promise
 
   const running = await runningDeployment(api, client, cloudAccount.id);
   const toDestroy = await runningDeployment(api, client, cloudAccount.id);
+  const toRotate = await runningDeployment(api, client, cloudAccount.id);
   const queued = await orderDeployment(client, cloudAccount.id);
   const failed = await orderDeployment(client, cloudAccount.id);
   await finishCreate(api.prisma, failed, 'FAILED');
@@ -281,6 +284,7 @@ export async function setUpDeployments(api: TestApi, client: ApiClient): Promise
     unusedCloudAccount,
     running,
     toDestroy,
+    toRotate,
     queued,
     failed,
     toApprove: { ...toApprove, proposalId: proposalOf(toApprove.id) },
@@ -311,6 +315,7 @@ export function deploymentCallFixtures(fixtures: DeploymentFixtures): Required<C
         ids: { deploymentId: fixtures.toDestroy.id },
         args: { confirmName: fixtures.toDestroy.name },
       },
+      'Mutation.rotateAgentToken': { ids: { deploymentId: fixtures.toRotate.id } },
       'Mutation.cancelOperation': { ids: { operationId: fixtures.queued.operationId } },
       'Mutation.retryOperation': { ids: { operationId: fixtures.failed.operationId } },
       'Mutation.approveUpgrade': {

@@ -416,6 +416,7 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
         'Mutation.cancelOperation',
         'Mutation.approveUpgrade',
         'Mutation.declineUpgrade',
+        'Mutation.rotateAgentToken',
       ]),
     );
     // Both organizations' rows and jobs (not the whole database: other files' leftovers share it, and the
@@ -433,7 +434,7 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
     expect(after).toEqual(before);
   });
 
-  /** A tenant's deployments, operations, upgrade proposals, cloud accounts and audit log, from the database. */
+  /** A tenant's deployments, operations, upgrade proposals, cloud accounts, audit log and agent tokens, from the database. */
   async function rowsOf(tenant: Tenant) {
     const where = { orgId: tenant.org.organization.id };
     const orderBy = { id: 'asc' } as const;
@@ -443,6 +444,7 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
       proposals: await api.prisma.upgradeProposal.findMany({ where, orderBy }),
       cloudAccounts: await api.prisma.cloudAccount.findMany({ where, orderBy }),
       auditLog: await api.prisma.auditLog.findMany({ where, orderBy }),
+      agentTokens: await api.prisma.agentToken.findMany({ where, orderBy }),
     };
   }
 

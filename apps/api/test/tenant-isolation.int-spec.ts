@@ -63,6 +63,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     deployments,
     operations,
     upgradeProposals,
+    agentTokens,
   ] = await Promise.all([
     prisma.organization.findUnique({ where: { id: orgId } }),
     prisma.user.findMany({ where: { id: { in: userIds } }, orderBy: { id: 'asc' } }),
@@ -90,6 +91,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     prisma.deployment.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
     prisma.operation.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
     prisma.upgradeProposal.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
+    prisma.agentToken.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
   ]);
   return {
     organization,
@@ -103,6 +105,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     deployments,
     operations,
     upgradeProposals,
+    agentTokens,
   };
 }
 

@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { loadConfig, type AppConfig } from '@streamplane/config';
 import { PrismaService } from '@streamplane/db';
 import type { OperationChanged } from '@streamplane/deployments';
+import { AgentTokensService } from '@streamplane/metering';
 import { FileLocalStateStore, LocalStackEngine, type ResourceEvent } from '@streamplane/provisioning';
+import { CredentialCipher } from '@streamplane/secrets';
 import {
   enqueue,
   listen,
@@ -183,12 +185,19 @@ describe('provisioner processes: SIGKILL mid-run and graceful shutdown', () => {
           agent: {
             image: config.provisioning.agent.image,
             controlPlaneUrl: config.provisioning.agent.controlPlaneUrl,
-            token: config.provisioning.agent.devToken,
+            // The token the stack has, as the provisioner reads it: a preview with it changes nothing.
+            token: await new AgentTokensService(
+              prisma,
+              config,
+              new CredentialCipher(config.cloud.credentialsKeyring),
+            ).tokenForStack(org.orgId, created.deploymentId),
           },
         },
         onEvent: (event) => plan.push(event),
       });
       expect(preview.summary).toMatchObject({ created: 0, replaced: 0, deleted: 0, updated: 0 });
+      // The killed run issued the deployment's agent token; the resumed run handed the stack that same one.
+      expect(await prisma.agentToken.count({ where: { deploymentId: created.deploymentId } })).toBe(1);
       second.child.kill('SIGTERM');
       await once(second.child, 'exit');
     } finally {

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@streamplane/audit';
 import { APP_CONFIG, type AppConfig } from '@streamplane/config';
+import { SecretsModule } from '@streamplane/secrets';
 import { awsStsOptionsOf } from './aws/aws-role-assumer';
 import { CloudAccountsService } from './cloud-accounts.service';
-import { CredentialCipher } from './crypto/credential-cipher';
 import { AwsStsVerifier } from './verification/aws-sts-verifier';
 import { AzureArmVerifier } from './verification/azure-arm-verifier';
 import { CLOUD_ACCOUNT_VERIFIER, type CloudAccountVerifier } from './verification/cloud-account-verifier';
@@ -27,20 +27,12 @@ export function verifierFor(config: AppConfig): CloudAccountVerifier {
   }
 }
 
-/** The cipher of cloud credentials under the configured keyring. */
-export const credentialCipherProvider = {
-  provide: CredentialCipher,
-  useFactory: (config: AppConfig) => new CredentialCipher(config.cloud.credentialsKeyring),
-  inject: [APP_CONFIG],
-};
-
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, SecretsModule],
   providers: [
     CloudAccountsService,
-    credentialCipherProvider,
     { provide: CLOUD_ACCOUNT_VERIFIER, useFactory: verifierFor, inject: [APP_CONFIG] },
   ],
-  exports: [CloudAccountsService, CredentialCipher],
+  exports: [CloudAccountsService, SecretsModule],
 })
 export class CloudAccountsModule {}

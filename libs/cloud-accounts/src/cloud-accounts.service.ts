@@ -4,6 +4,7 @@ import { actorOf, type Principal } from '@streamplane/auth';
 import { InjectConfig, type AppConfig } from '@streamplane/config';
 import { CloudAccountStatus, CloudProvider, Prisma, PrismaService, type CloudAccount } from '@streamplane/db';
 import { parseInput } from '@streamplane/errors';
+import { CredentialCipher } from '@streamplane/secrets';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
@@ -18,7 +19,7 @@ import {
 import { CloudAccountError, CloudAccountErrorCode } from './cloud-accounts.errors';
 import { recordCloudSessions } from './cloud-session-audit';
 import { openAzureClientSecret } from './crypto/azure-client-secret';
-import { cloudAccountSecretContext, CredentialCipher } from './crypto/credential-cipher';
+import { cloudAccountSecretContext } from './crypto/cloud-account-secret-context';
 import { cloudAccountGrant, type CloudAccountGrant } from './grants/cloud-account-grant';
 import {
   CLOUD_ACCOUNT_VERIFIER,

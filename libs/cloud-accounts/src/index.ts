@@ -4,7 +4,7 @@ export * from './cloud-accounts.module';
 export * from './cloud-accounts.service';
 export * from './cloud-session-audit';
 export { AwsRoleAssumer, awsStsOptionsOf, type AwsStsOptions } from './aws/aws-role-assumer';
-export * from './crypto/credential-cipher';
+export * from './crypto/cloud-account-secret-context';
 export * from './grants/cloud-account-grant';
 export type { AzureRoleDefinition, PolicyDocument } from './grants/grant-policies';
 export * from './reencrypt';

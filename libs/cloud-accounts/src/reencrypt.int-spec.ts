@@ -9,9 +9,10 @@ import {
   quoteIdent,
   withDatabaseName,
 } from '@streamplane/db';
+import { CredentialCipher } from '@streamplane/secrets';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { cloudAccountSecretContext, CredentialCipher } from './crypto/credential-cipher';
+import { cloudAccountSecretContext } from './crypto/cloud-account-secret-context';
 import { reencryptCloudAccountSecrets } from './reencrypt';
 
 // A database of its own (global-teardown drops it with the run): the command rewrites every row of the

@@ -1,6 +1,7 @@
-import { ActorType, type PrismaService } from '@streamplane/db';
 import type { AuditLogService } from '@streamplane/audit';
-import { cloudAccountSecretContext, type CredentialCipher } from './crypto/credential-cipher';
+import { ActorType, type PrismaService } from '@streamplane/db';
+import { reencryptSealedRows, type CredentialCipher, type SealedRow } from '@streamplane/secrets';
+import { cloudAccountSecretContext } from './crypto/cloud-account-secret-context';
 
 export interface ReencryptReport {
   /** Rows moved to the active key by this run. */
@@ -22,62 +23,60 @@ export async function reencryptCloudAccountSecrets(
   options: { batchSize?: number; log?: (line: string) => void } = {},
 ): Promise<ReencryptReport> {
   const { prisma, cipher, audit } = deps;
-  const batchSize = options.batchSize ?? 100;
-  const log = options.log ?? (() => undefined);
-  const report: ReencryptReport = { reencrypted: 0, current: 0, failed: [] };
-  report.current = await prisma.cloudAccount.count({
-    where: { secretCiphertext: { not: null }, secretKeyId: cipher.activeKeyId },
-  });
-  let after: string | undefined;
-  for (;;) {
-    const batch = await prisma.cloudAccount.findMany({
-      where: {
-        secretCiphertext: { not: null },
-        secretKeyId: { not: cipher.activeKeyId },
-        ...(after ? { id: { gt: after } } : {}),
-      },
-      select: { id: true, orgId: true, secretCiphertext: true, secretKeyId: true },
-      orderBy: { id: 'asc' },
-      take: batchSize,
-    });
-    if (batch.length === 0) break;
-    after = batch[batch.length - 1].id;
-    for (const row of batch) {
-      const context = cloudAccountSecretContext(row.id, 'azure-client-secret');
-      const fromKeyId = row.secretKeyId!;
-      let sealed;
-      try {
-        sealed = cipher.encrypt(
-          cipher.decrypt({ ciphertext: row.secretCiphertext!, keyId: fromKeyId }, context),
-          context,
-        );
-      } catch (error) {
-        report.failed.push({ cloudAccountId: row.id, keyId: fromKeyId, problem: (error as Error).message });
-        continue;
-      }
-      const moved = await prisma.$transaction(async (tx) => {
-        // Only if the row still holds what was read: never overwrite a concurrent change.
-        const { count } = await tx.cloudAccount.updateMany({
-          where: { id: row.id, secretKeyId: fromKeyId, secretCiphertext: row.secretCiphertext },
-          data: { secretCiphertext: Buffer.from(sealed.ciphertext), secretKeyId: sealed.keyId },
-        });
-        if (count === 1) {
-          await audit.record(
-            tx,
-            { orgId: row.orgId, actorType: ActorType.SYSTEM },
-            {
-              action: 'cloud_account.reencrypt',
-              targetType: 'CloudAccount',
-              targetId: row.id,
-              metadata: { fromKeyId, toKeyId: sealed.keyId },
+  const report = await reencryptSealedRows<SealedRow & { orgId: string }>(
+    cipher,
+    {
+      countUnder: (activeKeyId) =>
+        prisma.cloudAccount.count({ where: { secretCiphertext: { not: null }, secretKeyId: activeKeyId } }),
+      nextBatch: async (activeKeyId, after, take) =>
+        (
+          await prisma.cloudAccount.findMany({
+            where: {
+              secretCiphertext: { not: null },
+              secretKeyId: { not: activeKeyId },
+              ...(after ? { id: { gt: after } } : {}),
             },
-          );
-        }
-        return count === 1;
-      });
-      if (moved) report.reencrypted++;
-    }
-    log(`re-encrypted ${report.reencrypted} so far (batch of ${batch.length}, up to ${after})`);
-  }
-  return report;
+            select: { id: true, orgId: true, secretCiphertext: true, secretKeyId: true },
+            orderBy: { id: 'asc' },
+            take,
+          })
+        ).map((row) => ({
+          id: row.id,
+          orgId: row.orgId,
+          sealed: { ciphertext: row.secretCiphertext!, keyId: row.secretKeyId! },
+          context: cloudAccountSecretContext(row.id, 'azure-client-secret'),
+        })),
+      replace: (row, sealed) =>
+        prisma.$transaction(async (tx) => {
+          // Only if the row still holds what was read: never overwrite a concurrent change.
+          const { count } = await tx.cloudAccount.updateMany({
+            where: {
+              id: row.id,
+              secretKeyId: row.sealed.keyId,
+              secretCiphertext: Buffer.from(row.sealed.ciphertext),
+            },
+            data: { secretCiphertext: Buffer.from(sealed.ciphertext), secretKeyId: sealed.keyId },
+          });
+          if (count === 1) {
+            await audit.record(
+              tx,
+              { orgId: row.orgId, actorType: ActorType.SYSTEM },
+              {
+                action: 'cloud_account.reencrypt',
+                targetType: 'CloudAccount',
+                targetId: row.id,
+                metadata: { fromKeyId: row.sealed.keyId, toKeyId: sealed.keyId },
+              },
+            );
+          }
+          return count === 1;
+        }),
+    },
+    options,
+  );
+  return {
+    reencrypted: report.reencrypted,
+    current: report.current,
+    failed: report.failed.map(({ id, keyId, problem }) => ({ cloudAccountId: id, keyId, problem })),
+  };
 }

@@ -148,7 +148,6 @@ const EnvSchema = z.object({
   PULUMI_WORK_ROOT: z.string().min(1).optional(),
   AGENT_IMAGE: z.string().min(1).default('ghcr.io/streamplane/agent:0.1.0'),
   AGENT_CONTROL_PLANE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  AGENT_DEV_TOKEN: z.string().min(16).default('spa_dev_placeholder_agent_token_not_a_secret'),
   // The billing worker (apps/billing): its schedules and the hourly roll-up.
   BILLING_ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   BILLING_ROLLUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
@@ -285,14 +284,10 @@ export interface AppConfig {
      * (`requirePulumiEngine`): the api and the billing worker need neither the backend nor its passphrase.
      */
     pulumiEngine: PulumiEngineSettings;
+    /** The agent each deployment runs; its token is the deployment's own (AgentTokensService). */
     agent: {
       image: string;
       controlPlaneUrl: string;
-      /**
-       * DEVELOPMENT PLACEHOLDER passed as every deployment's agent token until per-deployment agent tokens
-       * exist (issue 5). Never a real credential.
-       */
-      devToken: string;
     };
   };
   billing: {
@@ -463,7 +458,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       agent: {
         image: e.AGENT_IMAGE,
         controlPlaneUrl: (e.AGENT_CONTROL_PLANE_URL ?? e.PUBLIC_URL).replace(/\/$/, ''),
-        devToken: e.AGENT_DEV_TOKEN,
       },
     },
     billing: {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@streamplane/audit';
+import { AgentTokensModule } from '@streamplane/metering';
 import { createStackEngine } from '@streamplane/provisioning';
 import { DeploymentPreviewService, PREVIEW_ENGINE } from './deployment-preview.service';
 import { DeploymentsService } from './deployments.service';
@@ -14,7 +15,7 @@ import { UpgradesService } from './upgrades.service';
  * the same program's exact resource graph without credentials or a cloud.
  */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, AgentTokensModule],
   providers: [
     DeploymentsService,
     DeploymentPreviewService,

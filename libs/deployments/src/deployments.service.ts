@@ -17,6 +17,7 @@ import {
 } from '@streamplane/db';
 import { parseDeploymentSpec, validateSpecChange, type DeploymentSpec } from '@streamplane/deployment-spec';
 import { parseInput } from '@streamplane/errors';
+import { AgentTokensService } from '@streamplane/metering';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { columnsOf, providerOf, specOf, stackNameOf } from './deployment-columns';
@@ -43,6 +44,8 @@ export interface OperationInput {
   rebalance?: { fromBrokers: number; toBrokers: number; removeBrokerIds: number[] };
   /** The upgrade proposal an UPGRADE operation carries out. */
   proposalId?: string;
+  /** An UPDATE that pushes a newly issued agent token to the cluster (its id; never the token). */
+  agentTokenRotation?: { tokenId: string; revokePrevious: boolean };
 }
 
 /** What destroying leaves behind, said before and after. */
@@ -69,6 +72,7 @@ export class DeploymentsService {
     private readonly audit: AuditLogService,
     private readonly dispatcher: OperationDispatcher,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly agentTokens: AgentTokensService,
   ) {}
 
   list(principal: Principal): Promise<Deployment[]> {
@@ -325,6 +329,50 @@ export class DeploymentsService {
       },
       cloudAccountId: deployment.cloudAccountId,
     };
+  }
+
+  /**
+   * Issues the deployment's agent a new token and queues the UPDATE that hands it to the cluster (the
+   * agent's Secret is all that changes). The previous tokens keep working for an hour while the agent picks
+   * the new one up, or end at once with `revokePrevious` (a leaked token; the agent is refused until the
+   * UPDATE has run). The token itself is never returned nor audited: only the provisioner opens it, for the
+   * stack. Token, operation and audit entry are written in one transaction.
+   */
+  async rotateAgentToken(
+    principal: Principal,
+    deploymentId: string,
+    options: { revokePrevious?: boolean | null } = {},
+  ): Promise<{ deployment: Deployment; operation: Operation }> {
+    parseInput(z.uuid(), deploymentId);
+    const revokePrevious = options.revokePrevious ?? false;
+    const result = await this.oneActive(() =>
+      this.prisma.$transaction(async (tx) => {
+        const deployment = await this.lock(tx, principal.orgId, deploymentId);
+        await this.assertNoActiveOperation(tx, deployment);
+        this.assertStatus(deployment, [DeploymentStatus.RUNNING], 'given a new agent token');
+        const issued = await this.agentTokens.issue(principal.orgId, deployment.id, {
+          tx,
+          ...(revokePrevious ? { previousGraceMs: 0 } : {}),
+        });
+        const operation = await this.newOperation(
+          tx,
+          principal,
+          deployment,
+          OperationType.UPDATE,
+          deployment.generation,
+          { spec: specOf(deployment), agentTokenRotation: { tokenId: issued.id, revokePrevious } },
+        );
+        await this.audit.record(tx, actorOf(principal), {
+          action: 'agent_token.rotate',
+          targetType: 'Deployment',
+          targetId: deployment.id,
+          metadata: { tokenId: issued.id, revokePrevious, operationId: operation.id },
+        });
+        return { deployment, operation };
+      }),
+    );
+    await this.dispatcher.dispatch(result.deployment, result.operation);
+    return result;
   }
 
   /**

@@ -1,5 +1,7 @@
 export * from './agent-tokens/agent-token-format';
+export * from './agent-tokens/agent-tokens.module';
 export * from './agent-tokens/agent-tokens.service';
+export * from './agent-tokens/reencrypt-agent-tokens';
 export * from './counters/usage-counters';
 export * from './decimal/nanos';
 export * from './ingest/ingest-rate-limiter';

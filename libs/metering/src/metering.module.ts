@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AgentTokensService } from './agent-tokens/agent-tokens.service';
+import { AgentTokensModule } from './agent-tokens/agent-tokens.module';
 import { UsageCounters } from './counters/usage-counters';
 import { IngestRateLimiter } from './ingest/ingest-rate-limiter';
 import { UsageEventStore } from './ingest/usage-event.store';
@@ -9,8 +9,8 @@ import { MetersService } from './meters/meters.service';
 
 /** Meters, agent tokens, usage ingest and the real-time counters (needs DbModule and ConfigModule, both global). */
 @Module({
+  imports: [AgentTokensModule],
   providers: [
-    AgentTokensService,
     IngestRateLimiter,
     MeteringPool,
     MetersService,
@@ -18,6 +18,6 @@ import { MetersService } from './meters/meters.service';
     UsageEventStore,
     UsageIngestService,
   ],
-  exports: [AgentTokensService, MetersService, UsageCounters, UsageIngestService],
+  exports: [AgentTokensModule, MetersService, UsageCounters, UsageIngestService],
 })
 export class MeteringModule {}

@@ -5,6 +5,7 @@ import { ConfigModule, type AppConfig } from '@streamplane/config';
 import { PrismaService } from '@streamplane/db';
 import { AgentTokensService } from '@streamplane/metering';
 import { createLogger, PinoNestLogger } from '@streamplane/observability';
+import { SecretsModule } from '@streamplane/secrets';
 import type { DestinationStream } from 'pino';
 import { DEFAULT_INGEST_CLIENT_OPTIONS, IngestClient, type IngestClientOptions } from './ingest-client';
 import { SimulatedDeployments } from './simulated-deployments';
@@ -12,16 +13,16 @@ import { DEFAULT_SIMULATOR_OPTIONS, UsageSimulator, type UsageSimulatorOptions }
 
 /**
  * The simulator's process: PostgreSQL (the deployments, and agent tokens through AgentTokensService) and
- * HTTP to the api. Reading the control plane's database and issuing its own tokens is what only a
- * simulator running beside the control plane can do; a real agent is handed its token by the provisioner
- * and never sees the database.
+ * HTTP to the api. Reading the control plane's database for the token the provisioner gave each deployment's
+ * stack is what only a simulator running beside the control plane can do; a real agent reads it from the
+ * Secret the provisioner put in its cluster and never sees the database.
  */
 @Module({})
 class AgentSimulatorModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AgentSimulatorModule,
-      imports: [ConfigModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), SecretsModule],
       providers: [PrismaService, AgentTokensService, SimulatedDeployments],
     };
   }

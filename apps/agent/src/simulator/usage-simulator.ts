@@ -14,9 +14,12 @@ export interface DeploymentSource {
   simulatedDeployments(): Promise<SimulatedDeployment[]>;
 }
 
-/** Issues a deployment's agent token (AgentTokensService in the control plane). */
-export interface AgentTokenIssuer {
-  issue(orgId: string, deploymentId: string): Promise<{ id: string; token: string }>;
+/**
+ * The agent token a deployment's cluster holds (AgentTokensService.tokenForStack in the control plane: what
+ * the provisioner put in the agent's Secret, or a new one for a deployment that has none).
+ */
+export interface AgentTokenSource {
+  tokenForStack(orgId: string, deploymentId: string): Promise<string>;
 }
 
 export interface UsageSimulatorOptions {
@@ -75,7 +78,7 @@ export class UsageSimulator {
 
   constructor(
     private readonly deployments: DeploymentSource,
-    private readonly tokens: AgentTokenIssuer,
+    private readonly tokens: AgentTokenSource,
     private readonly client: IngestClient,
     private readonly logger: Logger,
     private readonly options: UsageSimulatorOptions,
@@ -192,7 +195,7 @@ export class UsageSimulator {
   private async deliver(s: Simulated): Promise<{ accepted: number; duplicates: number; rejected: number }> {
     const totals = { accepted: 0, duplicates: 0, rejected: 0 };
     const deploymentId = s.deployment.id;
-    let reissued = false;
+    let reread = false;
     while (s.backlog.length > 0) {
       if (this.stopping.signal.aborted) break;
       const token = await this.tokenOf(s);
@@ -206,14 +209,14 @@ export class UsageSimulator {
           break;
         case 'unauthorized':
           s.token = undefined;
-          if (reissued) {
+          if (reread) {
             this.logger.error(
               { deploymentId, detail: outcome.message },
               'a fresh agent token was refused too',
             );
             return totals;
           }
-          reissued = true; // rotated or revoked: the control plane hands the agent a new one
+          reread = true; // rotated or revoked: read the deployment's current token again
           break;
         case 'refused':
           s.backlog.splice(0, batch.length);
@@ -252,10 +255,11 @@ export class UsageSimulator {
   private async tokenOf(s: Simulated): Promise<string | undefined> {
     if (s.token) return s.token;
     try {
-      s.token = (await this.tokens.issue(s.deployment.orgId, s.deployment.id)).token;
+      // As a real agent reads its Secret: the token the provisioner handed the deployment's stack.
+      s.token = await this.tokens.tokenForStack(s.deployment.orgId, s.deployment.id);
       return s.token;
     } catch (error) {
-      this.logger.error({ err: error, deploymentId: s.deployment.id }, 'could not issue an agent token');
+      this.logger.error({ err: error, deploymentId: s.deployment.id }, 'could not get the agent token');
       return undefined;
     }
   }

@@ -4,14 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import { AuditLogService, AuditModule } from '@streamplane/audit';
 import { ConfigError, ConfigModule, loadConfig } from '@streamplane/config';
 import { DbModule, PrismaService } from '@streamplane/db';
-import { CloudAccountsModule } from '../cloud-accounts.module';
-import { CredentialCipher } from '../crypto/credential-cipher';
+import { reencryptAgentTokens } from '@streamplane/metering';
+import { CredentialCipher, SecretsModule } from '@streamplane/secrets';
 import { reencryptCloudAccountSecrets } from '../reencrypt';
 
 /**
- * `npm run credentials:reencrypt [-- --batch-size N]`: moves every sealed cloud credential to the active key
- * (the first of CREDENTIALS_ENCRYPTION_KEYS). Rotate a key by putting the new one first, deploying, running
- * this, and only then removing the old key. Safe to run again; exits 1 if any row could not be opened.
+ * `npm run credentials:reencrypt [-- --batch-size N]`: moves every secret sealed under the credentials
+ * keyring — cloud accounts' client secrets and deployments' agent tokens — to the active key (the first of
+ * CREDENTIALS_ENCRYPTION_KEYS). Rotate a key by putting the new one first, deploying, running this, and only
+ * then removing the old key. Safe to run again; exits 1 if any row could not be opened.
  */
 async function main(): Promise<number> {
   const batchArg = process.argv.indexOf('--batch-size');
@@ -21,26 +22,38 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  @Module({ imports: [ConfigModule.forRoot(config), DbModule, AuditModule, CloudAccountsModule] })
+  @Module({ imports: [ConfigModule.forRoot(config), DbModule, AuditModule, SecretsModule] })
   class ReencryptModule {}
   const app = await NestFactory.createApplicationContext(ReencryptModule, { logger: ['error', 'warn'] });
   try {
     const cipher = app.get(CredentialCipher);
-    console.log(`[streamplane] re-encrypting cloud credentials under key "${cipher.activeKeyId}"`);
-    const report = await reencryptCloudAccountSecrets(
-      { prisma: app.get(PrismaService), cipher, audit: app.get(AuditLogService) },
-      { batchSize, log: (line) => console.log(`[streamplane] ${line}`) },
-    );
-    console.log(
-      `[streamplane] done: ${report.reencrypted} re-encrypted, ${report.current} already under ` +
-        `"${cipher.activeKeyId}", ${report.failed.length} failed`,
-    );
-    for (const failure of report.failed) {
+    const deps = { prisma: app.get(PrismaService), cipher, audit: app.get(AuditLogService) };
+    const log = (line: string) => console.log(`[streamplane] ${line}`);
+    const done = (what: string, report: { reencrypted: number; current: number; failed: unknown[] }) =>
+      log(
+        `${what} done: ${report.reencrypted} re-encrypted, ${report.current} already under ` +
+          `"${cipher.activeKeyId}", ${report.failed.length} failed`,
+      );
+
+    log(`re-encrypting cloud credentials under key "${cipher.activeKeyId}"`);
+    const accounts = await reencryptCloudAccountSecrets(deps, { batchSize, log });
+    done('cloud credentials', accounts);
+    for (const failure of accounts.failed) {
       console.error(
         `[streamplane] cloud account ${failure.cloudAccountId} (key "${failure.keyId}"): ${failure.problem}`,
       );
     }
-    return report.failed.length > 0 ? 1 : 0;
+
+    log(`re-encrypting agent tokens under key "${cipher.activeKeyId}"`);
+    const tokens = await reencryptAgentTokens(deps, { batchSize, log });
+    done('agent tokens', tokens);
+    for (const failure of tokens.failed) {
+      console.error(
+        `[streamplane] agent token ${failure.id} (key "${failure.keyId}"): ${failure.problem}; ` +
+          "rotating the deployment's token (rotateAgentToken) seals a new one",
+      );
+    }
+    return accounts.failed.length + tokens.failed.length > 0 ? 1 : 0;
   } finally {
     await app.close();
   }

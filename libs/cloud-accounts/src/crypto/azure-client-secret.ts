@@ -1,9 +1,6 @@
 import type { CloudAccount } from '@streamplane/db';
-import {
-  cloudAccountSecretContext,
-  CredentialDecryptionError,
-  type CredentialCipher,
-} from './credential-cipher';
+import { CredentialDecryptionError, type CredentialCipher } from '@streamplane/secrets';
+import { cloudAccountSecretContext } from './cloud-account-secret-context';
 
 /**
  * Opens an Azure account's client secret, for the one call that needs it (a verification, a run).

@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@streamplane/audit';
 import { APP_CONFIG, type AppConfig } from '@streamplane/config';
+import { SecretsModule } from '@streamplane/secrets';
 import { AwsRoleAssumer, awsStsOptionsOf } from '../aws/aws-role-assumer';
-import { credentialCipherProvider } from '../cloud-accounts.module';
 import { RunCredentialsService } from './run-credentials.service';
 
 /** Cloud credentials for provisioning runs (the provisioner). Needs ConfigModule and DbModule (global). */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, SecretsModule],
   providers: [
     RunCredentialsService,
-    credentialCipherProvider,
     {
       provide: AwsRoleAssumer,
       useFactory: (config: AppConfig) => new AwsRoleAssumer(awsStsOptionsOf(config)),

@@ -8,10 +8,10 @@ import {
   type AzureCredentials,
   type CloudCredentials,
 } from '@streamplane/provisioning';
+import { CredentialCipher, CredentialDecryptionError } from '@streamplane/secrets';
 import { AwsRoleAssumer } from '../aws/aws-role-assumer';
 import { recordCloudSessions } from '../cloud-session-audit';
 import { openAzureClientSecret } from '../crypto/azure-client-secret';
-import { CredentialCipher, CredentialDecryptionError } from '../crypto/credential-cipher';
 import type { CloudSession } from '../verification/cloud-account-verifier';
 import { assumeRunSession, runSessionName } from './aws-run-session';
 

@@ -19,6 +19,7 @@ import { DeploymentEventPublisher } from './deployment-event-publisher';
 import { DeploymentLocks, type DeploymentLock } from './deployment-lock';
 import { OperationStore, type OperationWithDeployment } from './operation-store';
 import { ResourceEventWriter } from './resource-event-writer';
+import { StackAgent } from './stack-agent';
 import { STACK_ENGINE } from './stack-engine.provider';
 
 export type OperationRunPayload = ProvisioningJobs['operation.run'];
@@ -70,6 +71,7 @@ export class OperationRunner {
     @Inject(STACK_ENGINE) private readonly engine: StackEngine,
     @InjectConfig() private readonly config: AppConfig,
     private readonly upgrades: KafkaUpgradeRun,
+    private readonly agent: StackAgent,
   ) {}
 
   async run(payload: OperationRunPayload, context: OperationRunContext): Promise<OperationRunOutcome> {
@@ -201,27 +203,20 @@ export class OperationRunner {
         sequenceBase: await this.store.lastSequence(operation.id),
       },
     );
-    const request: StackRequest = {
-      stackName: deployment.stackName,
-      input: {
-        deploymentId: deployment.id,
-        spec,
-        agent: {
-          image: this.config.provisioning.agent.image,
-          controlPlaneUrl: this.config.provisioning.agent.controlPlaneUrl,
-          // Placeholder until per-deployment agent tokens exist (issue 5): see config.provisioning.agent.
-          token: this.config.provisioning.agent.devToken,
-        },
-      },
-      signal: abort.signal,
-      previousRunInterrupted: interrupted,
-      onEvent: (event) => writer.add(event),
-    };
-
     let result: StackRunResult | undefined;
     let failure: unknown;
     try {
+      const request: StackRequest = {
+        stackName: deployment.stackName,
+        // The agent's token is the one its cluster already has (or, on the first run, a new one).
+        input: { deploymentId: deployment.id, spec, agent: await this.agent.inputFor(deployment) },
+        signal: abort.signal,
+        previousRunInterrupted: interrupted,
+        onEvent: (event) => writer.add(event),
+      };
       result = await this.execute(operation, request);
+      // Before the outcome is committed: should this fail, the retry destroys nothing and revokes again.
+      if (operation.type === 'DESTROY') await this.agent.revokeTokens(deployment);
     } catch (error) {
       failure = error;
     } finally {

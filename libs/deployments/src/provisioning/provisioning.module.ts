@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '@streamplane/config';
 import { RedisService } from '@streamplane/db';
+import { AgentTokensModule } from '@streamplane/metering';
 import type { StackEngine } from '@streamplane/provisioning';
 import { CLUSTER_HEALTH_PROBE, type ClusterHealthProbe } from '../health/cluster-health-probe';
 import { clusterHealthProbeFor } from '../health/cluster-health-probe.provider';
@@ -10,6 +11,7 @@ import { DeploymentEventPublisher } from './deployment-event-publisher';
 import { DeploymentLocks } from './deployment-lock';
 import { OperationRunner } from './operation-runner';
 import { OperationStore } from './operation-store';
+import { StackAgent } from './stack-agent';
 import { StackEngineModule } from './stack-engine.module';
 import { STACK_ENGINE } from './stack-engine.provider';
 
@@ -23,10 +25,11 @@ export class ProvisioningModule {
   static forRoot(config: AppConfig, engine?: StackEngine, healthProbe?: ClusterHealthProbe): DynamicModule {
     return {
       module: ProvisioningModule,
-      imports: [StackEngineModule.forRoot(config, engine)],
+      imports: [StackEngineModule.forRoot(config, engine), AgentTokensModule],
       providers: [
         OperationRunner,
         OperationStore,
+        StackAgent,
         DeploymentEventPublisher,
         { provide: DeploymentLocks, useValue: new DeploymentLocks(config.database.url) },
         KafkaUpgradeRun,

@@ -19,3 +19,12 @@ export function newAgentToken(): { prefix: string; token: string } {
 export function agentTokenPrefixOf(token: string): string | undefined {
   return SHAPE.exec(token)?.[1];
 }
+
+/**
+ * What a deployment's sealed agent token is bound to (the cipher's associated data): its row and its
+ * deployment, so a ciphertext copied into another token's row, or a row moved to another deployment, fails
+ * to open.
+ */
+export function agentTokenSecretContext(tokenId: string, deploymentId: string): string {
+  return `streamplane/agent-token/${tokenId}/deployment/${deploymentId}`;
+}

@@ -2,8 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { safeEqual, sha256Hex } from '@streamplane/auth';
 import { InjectConfig, type AppConfig } from '@streamplane/config';
 import { PrismaService, type Prisma } from '@streamplane/db';
+import { CredentialCipher, CredentialDecryptionError } from '@streamplane/secrets';
+import { randomUUID } from 'node:crypto';
 import { MeteringError, MeteringErrorCode } from '../metering.errors';
-import { agentTokenPrefixOf, newAgentToken } from './agent-token-format';
+import { agentTokenPrefixOf, agentTokenSecretContext, newAgentToken } from './agent-token-format';
 
 /** Who sent a usage batch: the deployment an agent token belongs to, and its organization. */
 export interface AgentPrincipal {
@@ -28,7 +30,10 @@ export interface IssueAgentTokenOptions {
 
 export interface IssuedAgentToken {
   id: string;
-  /** The whole token: returned once, here; only its prefix and hash are stored. */
+  /**
+   * The whole token: returned once, here. Stored are its prefix and hash (to authenticate it) and, for the
+   * provisioner, a sealed copy (`tokenForStack`) — never handed to an API caller.
+   */
   token: string;
 }
 
@@ -47,9 +52,17 @@ interface CachedToken extends AgentPrincipal {
   cachedUntil: number;
 }
 
+/** What clears a token's sealed copy: only the deployment's current token keeps one. */
+const UNSEALED = { tokenCiphertext: null, tokenKeyId: null } as const;
+
 /**
- * Per-deployment agent tokens: issued (and rotated) by the control plane, presented by the deployment's
- * agent on every usage batch.
+ * Per-deployment agent tokens: issued (and rotated) by the control plane, handed to the deployment's
+ * cluster by the provisioner (`tokenForStack`), presented by the deployment's agent on every usage batch.
+ *
+ * A token is stored as its SHA-256 (authentication) and, while it is the deployment's current token, sealed
+ * under the credentials keyring (AES-256-GCM, bound to its row): every run of the stack must hand the
+ * cluster the token it already has, or the agent's Secret would change on every change of the deployment.
+ * A token rotated out or revoked loses its sealed copy; its hash keeps authenticating it until it ends.
  *
  * Ingest authenticates up to ~50 batches/s per process, so successful lookups are kept in-process for
  * `ingest.tokenCacheSeconds` (bounded). Rotation and revocation drop this process's entries at once; another
@@ -66,6 +79,7 @@ export class AgentTokensService {
   constructor(
     private readonly prisma: PrismaService,
     @InjectConfig() config: AppConfig,
+    private readonly cipher: CredentialCipher,
   ) {
     this.cacheMs = config.ingest.tokenCacheSeconds * 1000;
   }
@@ -87,31 +101,35 @@ export class AgentTokensService {
       );
     }
     const issue = async (tx: Prisma.TransactionClient): Promise<IssuedAgentToken> => {
-      await this.requireDeployment(tx, orgId, deploymentId);
-      const now = new Date();
-      if (graceMs === 0) {
-        await tx.agentToken.updateMany({
-          where: { deploymentId, revokedAt: null },
-          data: { revokedAt: now },
-        });
-      } else {
-        const until = new Date(now.getTime() + graceMs);
-        // Never lengthens an expiry already set (a token rotated out earlier keeps its shorter grace).
-        await tx.agentToken.updateMany({
-          where: { deploymentId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: until } }] },
-          data: { expiresAt: until },
-        });
-      }
-      const { prefix, token } = newAgentToken();
-      const created = await tx.agentToken.create({
-        data: { orgId, deploymentId, prefix, secretHash: sha256Hex(token) },
-        select: { id: true },
-      });
-      return { id: created.id, token };
+      await this.lockDeployment(tx, orgId, deploymentId);
+      return this.issueLocked(tx, orgId, deploymentId, graceMs);
     };
     const issued = options.tx ? await issue(options.tx) : await this.prisma.$transaction(issue);
     this.forgetDeployment(deploymentId);
     return issued;
+  }
+
+  /**
+   * The token the deployment's stack hands its agent (the provisioner's, for every run): the deployment's
+   * current token — the same on every run, so the cluster's Secret does not change — or, when it has none
+   * (its first CREATE, or only tokens issued before tokens were sealed), a new one. Never for an API caller.
+   * Fails with CredentialDecryptionError (ids only) when the sealed token cannot be opened (its key is gone).
+   */
+  async tokenForStack(orgId: string, deploymentId: string): Promise<string> {
+    if (!UUID.test(orgId) || !UUID.test(deploymentId)) throw deploymentNotFound();
+    const current = await this.currentSealed(this.prisma, orgId, deploymentId);
+    if (current) return this.open(current);
+    let issued = false;
+    const token = await this.prisma.$transaction(async (tx) => {
+      await this.lockDeployment(tx, orgId, deploymentId);
+      // Issuing is serialised per deployment: another run (or a rotation) may have issued one meanwhile.
+      const raced = await this.currentSealed(tx, orgId, deploymentId);
+      if (raced) return this.open(raced);
+      issued = true;
+      return (await this.issueLocked(tx, orgId, deploymentId, DEFAULT_AGENT_TOKEN_GRACE_MS)).token;
+    });
+    if (issued) this.forgetDeployment(deploymentId);
+    return token;
   }
 
   /** Ends every token of the deployment at once (e.g. when it is destroyed). Returns how many. */
@@ -119,7 +137,7 @@ export class AgentTokensService {
     if (!UUID.test(deploymentId) || !UUID.test(orgId)) return 0;
     const { count } = await this.prisma.agentToken.updateMany({
       where: { orgId, deploymentId, revokedAt: null },
-      data: { revokedAt: new Date() },
+      data: { revokedAt: new Date(), ...UNSEALED },
     });
     this.forgetDeployment(deploymentId);
     return count;
@@ -207,18 +225,102 @@ export class AgentTokensService {
       );
   }
 
-  private async requireDeployment(tx: Prisma.TransactionClient, orgId: string, deploymentId: string) {
+  /** A new sealed token; the deployment's others end after `graceMs` (0: at once) and lose their sealed copy. */
+  private async issueLocked(
+    tx: Prisma.TransactionClient,
+    orgId: string,
+    deploymentId: string,
+    graceMs: number,
+  ): Promise<IssuedAgentToken> {
+    const now = new Date();
+    if (graceMs === 0) {
+      await tx.agentToken.updateMany({
+        where: { deploymentId, revokedAt: null },
+        data: { revokedAt: now, ...UNSEALED },
+      });
+    } else {
+      const until = new Date(now.getTime() + graceMs);
+      // Never lengthens an expiry already set (a token rotated out earlier keeps its shorter grace).
+      await tx.agentToken.updateMany({
+        where: { deploymentId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: until } }] },
+        data: { expiresAt: until },
+      });
+      // Only the current token is the stack's: the others' plaintexts are no longer needed by anyone.
+      await tx.agentToken.updateMany({
+        where: { deploymentId, tokenCiphertext: { not: null } },
+        data: UNSEALED,
+      });
+    }
+    const id = randomUUID();
+    const { prefix, token } = newAgentToken();
+    const sealed = this.cipher.encrypt(token, agentTokenSecretContext(id, deploymentId));
+    await tx.agentToken.create({
+      data: {
+        id,
+        orgId,
+        deploymentId,
+        prefix,
+        secretHash: sha256Hex(token),
+        tokenCiphertext: Buffer.from(sealed.ciphertext),
+        tokenKeyId: sealed.keyId,
+      },
+      select: { id: true },
+    });
+    return { id, token };
+  }
+
+  /** The deployment's current token, sealed: neither rotated out nor revoked; the newest if several. */
+  private currentSealed(db: Prisma.TransactionClient, orgId: string, deploymentId: string) {
+    return db.agentToken.findFirst({
+      where: { orgId, deploymentId, revokedAt: null, expiresAt: null, tokenCiphertext: { not: null } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true, deploymentId: true, secretHash: true, tokenCiphertext: true, tokenKeyId: true },
+    });
+  }
+
+  private open(row: {
+    id: string;
+    deploymentId: string;
+    secretHash: string;
+    tokenCiphertext: Uint8Array | null;
+    tokenKeyId: string | null;
+  }): string {
+    const token = this.cipher.decrypt(
+      { ciphertext: row.tokenCiphertext!, keyId: row.tokenKeyId! },
+      agentTokenSecretContext(row.id, row.deploymentId),
+    );
+    // What the stack is handed must be what authenticates: a sealed copy that disagrees with the hash is refused.
+    if (!safeEqual(sha256Hex(token), row.secretHash)) {
+      throw new CredentialDecryptionError(
+        `The sealed copy of agent token ${row.id} does not match its hash`,
+        row.tokenKeyId!,
+      );
+    }
+    return token;
+  }
+
+  /**
+   * The deployment's row, locked for the transaction (every issue for a deployment is serialised on it);
+   * DEPLOYMENT_NOT_FOUND when it is not this organization's.
+   */
+  private async lockDeployment(tx: Prisma.TransactionClient, orgId: string, deploymentId: string) {
     const found =
       UUID.test(orgId) &&
       UUID.test(deploymentId) &&
-      (await tx.deployment.findFirst({ where: { id: deploymentId, orgId }, select: { id: true } }));
-    if (!found) {
-      throw new MeteringError(
-        MeteringErrorCode.DEPLOYMENT_NOT_FOUND,
-        'No such deployment in this organization.',
-      );
-    }
+      (
+        await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM deployments WHERE id = ${deploymentId}::uuid AND org_id = ${orgId}::uuid
+          FOR NO KEY UPDATE`
+      ).length > 0;
+    if (!found) throw deploymentNotFound();
   }
+}
+
+function deploymentNotFound(): MeteringError {
+  return new MeteringError(
+    MeteringErrorCode.DEPLOYMENT_NOT_FOUND,
+    'No such deployment in this organization.',
+  );
 }
 
 function expired(): MeteringError {

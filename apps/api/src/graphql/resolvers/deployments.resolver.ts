@@ -194,6 +194,23 @@ export class DeploymentsResolver {
   }
 
   @RequireRole(Role.ADMIN)
+  @Mutation(() => OperationModel, {
+    description:
+      'Issues the deployment’s agent a new token and queues the UPDATE operation that hands it to the cluster ' +
+      '(returned). The previous token keeps working for an hour while the agent picks the new one up, or ' +
+      'stops at once with `revokePrevious` (a leaked token). The token itself is never returned.',
+  })
+  async rotateAgentToken(
+    @CurrentPrincipal() principal: Principal,
+    @Args('deploymentId', { type: () => ID }) deploymentId: string,
+    @Args('revokePrevious', { type: () => Boolean, nullable: true, defaultValue: false })
+    revokePrevious?: boolean | null,
+  ) {
+    const result = await this.service.rotateAgentToken(principal, deploymentId, { revokePrevious });
+    return operationModel(result.operation);
+  }
+
+  @RequireRole(Role.ADMIN)
   @Mutation(() => UpgradeProposalModel, {
     description: 'Consents to the upgrade in a maintenance window; its operation is queued for the window.',
   })

@@ -2,14 +2,15 @@ import type { CredentialsKeyring } from '@streamplane/config';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
- * AES-256-GCM for secrets at rest (today: Azure client secrets).
+ * AES-256-GCM for secrets at rest under the credentials keyring (CREDENTIALS_ENCRYPTION_KEYS): cloud accounts'
+ * Azure client secrets (libs/cloud-accounts) and deployments' agent tokens (libs/metering).
  *
  * A sealed value is `version (1 byte) | IV (12 bytes) | tag (16 bytes) | ciphertext`, and the id of the key
- * that sealed it is stored beside it. The associated data names what the secret is and which row it belongs
- * to (`streamplane/cloud-account/<id>/<field>`): GCM authenticates it, so a ciphertext copied into another
- * row, or into another field, fails to open instead of handing one customer's secret to another's account.
- * The version byte and key id are authenticated too (they are part of the associated data), so neither can be
- * relabelled.
+ * that sealed it is stored beside it. The associated data (the `context` each domain builds, e.g.
+ * `streamplane/cloud-account/<id>/<field>`) names what the secret is and which row it belongs to: GCM
+ * authenticates it, so a ciphertext copied into another row, or into another field, fails to open instead of
+ * handing one customer's secret to another's account. The version byte and key id are authenticated too
+ * (they are part of the associated data), so neither can be relabelled.
  */
 const VERSION = 1;
 const IV_BYTES = 12;
@@ -30,11 +31,6 @@ export class CredentialDecryptionError extends Error {
     super(message);
     this.name = 'CredentialDecryptionError';
   }
-}
-
-/** What a sealed secret is bound to: its row and its field. */
-export function cloudAccountSecretContext(cloudAccountId: string, field: 'azure-client-secret'): string {
-  return `streamplane/cloud-account/${cloudAccountId}/${field}`;
 }
 
 export class CredentialCipher {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { cloudAccountSecretContext, CredentialCipher, CredentialDecryptionError } from './credential-cipher';
+import { CredentialCipher, CredentialDecryptionError } from './credential-cipher';
 
 const K1 = Buffer.alloc(32, 1);
 const K2 = Buffer.alloc(32, 2);
 const keyring = (...entries: [string, Buffer][]) => ({ activeKeyId: entries[0][0], keys: new Map(entries) });
 
 const SECRET = 'Azure~client.secret_value-0123456789abcdefXYZ';
-const rowA = cloudAccountSecretContext(randomUUID(), 'azure-client-secret');
-const rowB = cloudAccountSecretContext(randomUUID(), 'azure-client-secret');
+// Contexts as the domains build them: what the secret is, and its row.
+const rowA = `streamplane/cloud-account/${randomUUID()}/azure-client-secret`;
+const rowB = `streamplane/cloud-account/${randomUUID()}/azure-client-secret`;
 
 function flip(bytes: Uint8Array, index: number): Buffer {
   const copy = Buffer.from(bytes);

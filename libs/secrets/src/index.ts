@@ -1,0 +1,3 @@
+export * from './credential-cipher';
+export * from './reencrypt-sealed';
+export * from './secrets.module';
