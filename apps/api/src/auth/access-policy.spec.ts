@@ -207,8 +207,10 @@ describe('AccessGuard', () => {
     return { guard, authenticate };
   }
 
-  function httpContext(handler: Handler): ExecutionContext {
-    const request = { headers: { authorization: 'Bearer sp_pat_x_y' }, cookies: {} };
+  function httpContext(
+    handler: Handler,
+    request: object = { headers: { authorization: 'Bearer sp_pat_x_y' }, cookies: {} },
+  ): ExecutionContext {
     return {
       getType: () => 'http',
       getHandler: () => handler,
@@ -278,5 +280,15 @@ describe('AccessGuard', () => {
       reason: 'INSUFFICIENT_ROLE',
     });
     expect(authenticate).toHaveBeenCalledTimes(1);
+  });
+
+  it('authenticates once per request however many fields of it the guard checks', async () => {
+    const { guard, authenticate } = guardWith();
+    const request = { headers: { authorization: 'Bearer sp_pat_x_y' }, cookies: {} };
+    await guard.canActivate(httpContext(Fixture.prototype.viewerOnly, request));
+    await guard.canActivate(httpContext(Fixture.prototype.viewerOnly, request));
+    expect(authenticate).toHaveBeenCalledTimes(1);
+    await guard.canActivate(httpContext(Fixture.prototype.viewerOnly));
+    expect(authenticate).toHaveBeenCalledTimes(2);
   });
 });

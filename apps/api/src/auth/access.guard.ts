@@ -11,12 +11,15 @@ import {
 import type { Role } from '@streamplane/db';
 import { OperationTypeNode, type GraphQLResolveInfo } from 'graphql';
 import type { SubscriptionContext } from '../subscriptions/subscription-options';
-import { ACCESS_POLICY, requestOf, type AccessPolicy } from './access.decorators';
+import { ACCESS_POLICY, requestOf, type AccessPolicy, type RequestWithPrincipal } from './access.decorators';
 import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER } from './cookies';
 
 /** Global guard: authenticates the request and enforces the handler's declared AccessPolicy. */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  /** Per request, the one authentication of its credentials (weak: gone with the request). */
+  private readonly byRequest = new WeakMap<RequestWithPrincipal, Promise<Principal>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly authentication: AuthenticationService,
@@ -40,16 +43,29 @@ export class AccessGuard implements CanActivate {
       request.principal = subscriber.principal;
       return this.authorize(request.principal, policy.role);
     }
-    const authorization = request.headers.authorization;
-    const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const csrfHeader = request.headers[CSRF_HEADER];
-    request.principal = await this.authentication.authenticate({
-      bearer,
-      accessCookie: request.cookies[ACCESS_COOKIE],
-      csrfCookie: request.cookies[CSRF_COOKIE],
-      csrfHeader: typeof csrfHeader === 'string' ? csrfHeader : undefined,
-    });
+    request.principal = await this.authenticateOnce(request);
     return this.authorize(request.principal, policy.role);
+  }
+
+  /**
+   * The guard runs for every top-level field of a GraphQL request; the credentials are the same for all of
+   * them, so they are checked once per request (an API token costs PostgreSQL round trips).
+   */
+  private authenticateOnce(request: RequestWithPrincipal): Promise<Principal> {
+    let pending = this.byRequest.get(request);
+    if (!pending) {
+      const authorization = request.headers.authorization;
+      const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+      const csrfHeader = request.headers[CSRF_HEADER];
+      pending = this.authentication.authenticate({
+        bearer,
+        accessCookie: request.cookies[ACCESS_COOKIE],
+        csrfCookie: request.cookies[CSRF_COOKIE],
+        csrfHeader: typeof csrfHeader === 'string' ? csrfHeader : undefined,
+      });
+      this.byRequest.set(request, pending);
+    }
+    return pending;
   }
 
   private authorize(principal: Principal, role: Role): true {
