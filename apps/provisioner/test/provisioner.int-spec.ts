@@ -166,7 +166,10 @@ describe('provisioner (real queue, PostgreSQL, Redis, local engine)', () => {
     // Not retried by the queue: a permanent failure fails the job at once.
     const job = await waitFor('the job to fail', async () => {
       const found = await queue.getJob(`operation-${created.operationId}`);
-      return (await found?.getState()) === 'failed' ? found : undefined;
+      // Read again once failed: the first read may predate the failure (attemptsMade still 0).
+      return (await found?.getState()) === 'failed'
+        ? queue.getJob(`operation-${created.operationId}`)
+        : undefined;
     });
     expect(job.attemptsMade).toBe(1);
     const failedEvents = await prisma.resourceEvent.count({

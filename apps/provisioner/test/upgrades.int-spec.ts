@@ -102,6 +102,18 @@ describe('Kafka upgrades (job scheduler, real queue, PostgreSQL, Redis, local en
     return jobs.filter((job) => (job.name as string) === 'upgrades.propose').length;
   }
 
+  it('skips a deployment whose stored spec cannot be read, and still proposes to the others', async () => {
+    const org = await makeOrg(prisma);
+    const broken = await makeDeployment(prisma, org, makeSpec({ kafkaVersion: '4.2.1' }));
+    await prisma.deployment.update({
+      where: { id: broken.deploymentId },
+      data: { status: 'RUNNING', spec: {} },
+    });
+    const healthy = await runningOnOldKafka();
+    expect(await proposalBy(healthy.deploymentId)).toMatchObject({ toVersion: '4.3.1' });
+    expect(await prisma.upgradeProposal.count({ where: { deploymentId: broken.deploymentId } })).toBe(0);
+  });
+
   it('proposes on schedule, once while open; approved, waits for its window, then rolls in two phases', async () => {
     const deployment = await runningOnOldKafka();
     const createUps = engine.upsOf(deployment.stackName).length;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditLogService } from '@streamplane/audit';
 import {
   ActorType,
@@ -26,6 +26,8 @@ export const PROPOSAL_TTL_MS = 30 * 24 * 3600 * 1000;
  */
 @Injectable()
 export class UpgradeProposer {
+  private readonly logger = new Logger(UpgradeProposer.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditLogService,
@@ -45,7 +47,7 @@ export class UpgradeProposer {
     });
     const proposed: UpgradeProposal[] = [];
     for (const deployment of candidates) {
-      const toVersion = nextKafkaVersion(deployment);
+      const toVersion = this.nextVersionOf(deployment);
       if (!toVersion) continue;
       const declined = await this.prisma.upgradeProposal.count({
         where: { deploymentId: deployment.id, toVersion, state: UpgradeProposalState.DECLINED },
@@ -55,6 +57,19 @@ export class UpgradeProposer {
       if (proposal) proposed.push(proposal);
     }
     return proposed;
+  }
+
+  /** One deployment whose stored spec cannot be read is logged and skipped, never stops the others. */
+  private nextVersionOf(deployment: Deployment): string | undefined {
+    try {
+      return nextKafkaVersion(deployment);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, deploymentId: deployment.id },
+        'Skipped in the upgrade check: its stored spec is not valid',
+      );
+      return undefined;
+    }
   }
 
   private async propose(

@@ -1,0 +1,2 @@
+export * from './job-handler-registry';
+export * from './run-worker-process';

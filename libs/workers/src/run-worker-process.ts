@@ -1,0 +1,60 @@
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig, type AppConfig } from '@streamplane/config';
+
+export interface WorkerProcessOptions {
+  /** For messages on stderr, e.g. "provisioner". */
+  name: string;
+  /** Builds and starts the worker; `close()` stops taking jobs, stops running ones at a safe point, closes connections. */
+  start(config: AppConfig): Promise<{ close(): Promise<void> }>;
+  /** How long a graceful shutdown may take before the process exits 1. */
+  shutdownTimeoutSeconds(config: AppConfig): number;
+  /** Logged when the first signal arrives: what the worker does with its running jobs. */
+  onSignal: string;
+}
+
+/**
+ * The life of a worker process (provisioner, billing): a bad configuration exits 78 (EX_CONFIG) naming each
+ * variable; SIGTERM/SIGINT close the worker and exit 0; a second signal, or a shutdown longer than the
+ * timeout, exits 1 at once — whatever was running is recovered by the queue and by PostgreSQL (rolled-back
+ * transactions, released advisory locks) when the connections die.
+ */
+export function runWorkerProcess(options: WorkerProcessOptions): void {
+  const tag = `[streamplane ${options.name}]`;
+  const main = async () => {
+    let config: AppConfig;
+    try {
+      config = loadConfig();
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        console.error(`${tag} ${error.message}`);
+        process.exit(78);
+      }
+      throw error;
+    }
+    const worker = await options.start(config);
+    const timeoutMs = options.shutdownTimeoutSeconds(config) * 1000;
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      new Logger('Shutdown').log(`${signal} received: ${options.onSignal}`);
+      setTimeout(() => {
+        console.error(`${tag} shutdown took longer than ${timeoutMs} ms; exiting`);
+        process.exit(1);
+      }, timeoutMs).unref();
+      worker.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`${tag} error during shutdown:`, error);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  };
+  main().catch((error: unknown) => {
+    console.error(`${tag} failed to start:`, error);
+    process.exit(1);
+  });
+}
