@@ -496,7 +496,7 @@ async function run(options: Options): Promise<BenchResult[]> {
     console.log(
       `overview / ceiling: ${((overview.requests / overview.elapsedMs / (trivial.requests / trivial.elapsedMs)) * 100).toFixed(0)}% ` +
         `of the requests/s. The overview reads ${options.deployments} deployments, one deployment and its ` +
-        `operations (each top-level field authenticates the token: its own PostgreSQL reads); the ceiling ` +
+        `operations (the token is authenticated once per request: PostgreSQL reads); the ceiling ` +
         `runs no resolver at all.`,
     );
 
