@@ -47,6 +47,7 @@ import {
   type BenchResult,
 } from './support/bench-result';
 import { dropScratch } from './support/scratch';
+import { postJson, postOnAgent } from './support/http';
 
 // ---------------------------------------------------------------------------------------------------------
 // Arguments
@@ -155,18 +156,8 @@ interface Query {
 // ---------------------------------------------------------------------------------------------------------
 // Set-up: through the api as a user would; the provisioner's work written to PostgreSQL
 
-async function post(baseUrl: string, path: string, json: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(baseUrl + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(json),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
-
 async function setUp(baseUrl: string, databaseUrl: string, runTag: string, deployments: number) {
-  const signup = await post(baseUrl, '/v1/auth/signup', {
+  const signup = await postJson(baseUrl, '/v1/auth/signup', {
     email: `bench-${runTag}@example.com`,
     password: `pw-${randomBytes(12).toString('hex')}`,
     name: 'Bench',
@@ -181,7 +172,7 @@ async function setUp(baseUrl: string, databaseUrl: string, runTag: string, deplo
     .join('; ');
   const csrf = /sp_csrf=([^;]+)/.exec(cookie)?.[1] ?? '';
   const gql = async (headers: Record<string, string>, query: string, variables = {}) => {
-    const { status, body } = await post(baseUrl, '/graphql', { query, variables }, headers);
+    const { status, body } = await postJson(baseUrl, '/graphql', { query, variables }, headers);
     if (status !== 200 || body?.errors?.length)
       throw new Error(`GraphQL failed: ${JSON.stringify(body?.errors ?? body)}`);
     return body.data;
@@ -288,40 +279,6 @@ interface PhaseStats {
   errors: string[];
 }
 
-function send(
-  agent: http.Agent,
-  url: URL,
-  token: string,
-  body: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: '/graphql',
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 /** `connections` clients send `query` back to back for `durationMs`; adds what they saw to `stats`. */
 async function load(
   agent: http.Agent,
@@ -340,7 +297,12 @@ async function load(
       while (now() < deadline) {
         const body = query.bodies[next++ % query.bodies.length];
         const sent = now();
-        const response = await send(agent, url, token, body);
+        const response = await postOnAgent(agent, url, {
+          path: '/graphql',
+          contentType: 'application/json',
+          token: token,
+          body: body,
+        });
         stats.latencies.push(now() - sent);
         stats.responseBytes += response.text.length;
         // No field of these queries is named "errors": its key in the answer is GraphQL's error list.
@@ -409,7 +371,12 @@ async function run(options: Options): Promise<BenchResult[]> {
 
     // The overview answers what was set up.
     const url = new URL(baseUrl);
-    const sample = await send(agent, url, token, queries[2].bodies[0]);
+    const sample = await postOnAgent(agent, url, {
+      path: '/graphql',
+      contentType: 'application/json',
+      token: token,
+      body: queries[2].bodies[0],
+    });
     const answer = JSON.parse(sample.text);
     const listed = answer?.data?.deployments as { status: string }[] | undefined;
     if (

@@ -53,6 +53,7 @@ import {
 } from './support/api-process';
 import { percentile, runAsScript, type Benchmark, type BenchResult } from './support/bench-result';
 import { dropScratch } from './support/scratch';
+import { postJson, postOnAgent } from './support/http';
 
 // ---------------------------------------------------------------------------------------------------------
 // Arguments and statistics
@@ -178,18 +179,8 @@ function bodyOf(deploymentId: string, rows: Row[]): string {
 // ---------------------------------------------------------------------------------------------------------
 // Set-up through the api (as a user would), agent tokens as the provisioner issues them
 
-async function post(baseUrl: string, path: string, json: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(baseUrl + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(json),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
-
 async function setUp(baseUrl: string, runTag: string, deployments: number) {
-  const signup = await post(baseUrl, '/v1/auth/signup', {
+  const signup = await postJson(baseUrl, '/v1/auth/signup', {
     email: `bench-${runTag}@example.com`,
     password: `pw-${randomBytes(12).toString('hex')}`,
     name: 'Bench',
@@ -204,7 +195,7 @@ async function setUp(baseUrl: string, runTag: string, deployments: number) {
     .join('; ');
   const csrf = /sp_csrf=([^;]+)/.exec(cookies)?.[1] ?? '';
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const { status, body } = await post(
+    const { status, body } = await postJson(
       baseUrl,
       '/graphql',
       { query, variables },
@@ -261,40 +252,6 @@ interface ClientStats {
   errors: string[];
 }
 
-function sendBatch(
-  agent: http.Agent,
-  url: URL,
-  token: string,
-  body: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: '/v1/ingest/events',
-        method: 'POST',
-        headers: {
-          'content-type': 'application/cloudevents-batch+json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 async function runClients(
   baseUrl: string,
   agents: { deploymentId: string; token: string }[],
@@ -317,7 +274,12 @@ async function runClients(
           rowsOf(agent.deploymentId, `${runTag}-${phase}-c${client}`, seq++, options.batch),
         );
         const sent = now();
-        const response = await sendBatch(httpAgent, url, agent.token, body);
+        const response = await postOnAgent(httpAgent, url, {
+          path: '/v1/ingest/events',
+          contentType: 'application/cloudevents-batch+json',
+          token: agent.token,
+          body: body,
+        });
         stats.latencies.push(now() - sent);
         if (response.status !== 200) {
           stats.errors.push(`${response.status} ${response.text.slice(0, 200)}`);
