@@ -22,6 +22,11 @@ export interface ProgramInput {
    * `spec.kafkaVersion`.
    */
   kafkaMetadataVersion?: string;
+  /**
+   * The deployment's pipelines, as last applied (or as the running operation applies them). Every run of
+   * the stack carries all of them, so a run for another reason (scale, upgrade) never removes one.
+   */
+  pipelines?: PipelineWorkload[];
 }
 
 /** What a cloud component (AKS or EKS) hands to the Kubernetes side. */
@@ -90,4 +95,56 @@ export interface PlatformArgs {
   cluster: ClusterOutputs;
   agent: ProgramInput['agent'];
   kafkaMetadataVersion?: ProgramInput['kafkaMetadataVersion'];
+  pipelines?: ProgramInput['pipelines'];
+}
+
+/**
+ * A pipeline as the Kubernetes side deploys it (infra/platform/pipelines): libs/pipelines turns a
+ * customer's pipeline spec into this, deciding topic names, consumer groups and what each stage may read
+ * and write; the platform only renders it (KafkaTopic, KafkaUser, a Deployment per stage, KEDA autoscaling).
+ */
+export interface PipelineWorkload {
+  /** Streamplane's pipeline id (uuid), in labels. */
+  id: string;
+  /** DNS-1123 label, unique in the deployment: resource names derive from it. */
+  name: string;
+  /** Paused: every stage runner at 0 replicas and its autoscaling paused; topics and users stay. */
+  paused: boolean;
+  topics: PipelineTopic[];
+  stages: PipelineStageWorkload[];
+}
+
+export interface PipelineTopic {
+  /** The Kafka topic name (may hold '.' and '_', which Kubernetes names cannot). */
+  topicName: string;
+  partitions: number;
+  replicas: number;
+  retentionMs: number;
+  cleanupPolicy: 'delete' | 'compact';
+  /** Kept in the cluster when the pipeline (or this topic) is removed: Pulumi `retainOnDelete`. */
+  retainOnDelete: boolean;
+}
+
+export interface PipelineStageWorkload {
+  /** DNS-1123 label, unique in the pipeline. */
+  name: string;
+  /** e.g. `source.mqtt`, `transform.filter`, `sink.postgres` (libs/pipelines' catalog). */
+  kind: string;
+  /** Container image of the stage runner. */
+  image: string;
+  /** The stage's non-secret settings, handed to the runner as JSON (a ConfigMap). */
+  config: Record<string, unknown>;
+  /** Secret settings (connection strings, webhook auth): a Kubernetes Secret, env vars of the runner. */
+  secretEnv?: Record<string, pulumi.Input<string>>;
+  /** The topic the stage consumes (absent for MQTT/HTTP sources). */
+  inputTopic?: string;
+  /** The topic the stage produces to (absent for sinks that leave Kafka). */
+  outputTopic?: string;
+  /** The stage's consumer group (present when it consumes). */
+  consumerGroup?: string;
+  /** Everything the stage's KafkaUser may read / write: its ACLs grant exactly these and nothing else. */
+  readTopics: string[];
+  writeTopics: string[];
+  /** Lag-based autoscaling of a consuming stage (KEDA ScaledObject on consumer-group lag). */
+  scaling: { minReplicas: number; maxReplicas: number; lagThreshold: number };
 }
