@@ -12,3 +12,7 @@ export { KafkaNetworkPolicies } from './platform/kafka-network-policies';
 export { StreamplaneAgent, type StreamplaneAgentArgs } from './platform/agent';
 export { GeneratedPassword } from './platform/generated-password';
 export { HELM_CHARTS, type HelmChartRef } from './platform/versions';
+export { Keda, type KedaArgs } from './platform/keda';
+export { Pipeline } from './platform/pipelines/pipeline';
+export { PipelineStage, type PipelineStageArgs } from './platform/pipelines/pipeline-stage';
+export { kafkaTopicObjectName, stageObjectName } from './platform/pipelines/names';

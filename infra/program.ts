@@ -48,6 +48,8 @@ export function deploymentProgram(input: ProgramInput): () => Promise<ProgramOut
         cluster: cluster.outputs,
         agent: input.agent,
         kafkaMetadataVersion: input.kafkaMetadataVersion,
+        pipelines: input.pipelines,
+        replication: input.replication,
       },
       { provider },
     );
@@ -59,6 +61,7 @@ export function deploymentProgram(input: ProgramInput): () => Promise<ProgramOut
       grafanaUrl: platform.grafanaUrl,
       kubeconfig: pulumi.secret(cluster.outputs.kubeconfig),
       kafkaMetadataVersion: pulumi.output(platform.kafkaMetadataVersion),
+      kafkaExternalCaCert: platform.kafkaExternalCaCert,
     });
   };
 }

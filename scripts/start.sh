@@ -85,8 +85,8 @@ trap 'log "Stopping (SIGINT)"; stop_all; exit 130' INT
 trap 'log "Stopping (SIGTERM)"; stop_all; exit 143' TERM
 
 start_process api node -r @swc-node/register apps/api/src/main.ts
-start_process provisioner node -r @swc-node/register apps/provisioner/src/main.ts
-start_process billing node -r @swc-node/register apps/billing/src/main.ts
+start_process provisioner env -u PORT node -r @swc-node/register apps/provisioner/src/main.ts
+start_process billing env -u PORT node -r @swc-node/register apps/billing/src/main.ts
 # Deployments on the local engine have no cluster, hence no agent: a simulated one sends made-up usage for
 # them so usage and the draft invoice move. Never under the real (pulumi) engine.
 if [[ ${CLOUD_ENGINE:-local} == local ]]; then

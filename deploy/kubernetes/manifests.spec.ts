@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 /* eslint-disable @nx/enforce-module-boundaries --
-   deploy/ belongs to no Nx project of its own. It reads the queue's name from its contract (a types-only file),
+   deploy/ belongs to no Nx project of its own. It reads the queue's name from its contract (a types-only file)
+   and the workers' readiness check time limit from libs/workers,
    and uses the repository's one validator for generated Kubernetes objects (test tooling of infra/). */
 import { PROVISIONING_QUEUE } from '../../libs/deployments/src/jobs/provisioning.jobs';
 import { SchemaValidator, repositoryRoot } from '../../infra/platform/testing/schema-validator';
+import { READINESS_CHECK_TIMEOUT_MS } from '../../libs/workers/src/worker-endpoints';
 /* eslint-enable @nx/enforce-module-boundaries */
 
 /**
@@ -86,41 +87,9 @@ function kustomize(directory: string): KubeObject[] {
   });
 }
 
-/**
- * An overlay with extra components, as an operator's overlay on top of ours would add them: same namespace,
- * and the release's version label on what the components add.
- */
-function kustomizeWith(overlay: string, components: string[]): KubeObject[] {
-  const { namespace, labels } = one(rendered(overlay), 'Deployment', 'streamplane-api').metadata;
-  const directory = mkdtempSync(join(tmpdir(), 'streamplane-kustomize-'));
-  try {
-    writeFileSync(
-      join(directory, 'kustomization.yaml'),
-      [
-        'apiVersion: kustomize.config.k8s.io/v1beta1',
-        'kind: Kustomization',
-        `namespace: ${namespace}`,
-        'resources:',
-        `  - ${relative(directory, join(KUSTOMIZE_ROOT, overlay))}`,
-        'components:',
-        ...components.map((component) => `  - ${relative(directory, join(KUSTOMIZE_ROOT, component))}`),
-        'labels:',
-        '  - pairs:',
-        `      app.kubernetes.io/version: "${labels?.['app.kubernetes.io/version']}"`,
-        '',
-      ].join('\n'),
-    );
-    return kustomize(directory);
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
-}
-
 const VARIANTS: Record<string, () => KubeObject[]> = {
   'overlays/dev': () => kustomize(join(KUSTOMIZE_ROOT, 'overlays', 'dev')),
   'overlays/prod': () => kustomize(join(KUSTOMIZE_ROOT, 'overlays', 'prod')),
-  'overlays/prod + components/worker-endpoints': () =>
-    kustomizeWith('overlays/prod', ['components/worker-endpoints']),
 };
 const renderings = new Map<string, KubeObject[]>();
 /** Each variant rendered once per run; tests must not change the objects. */
@@ -767,10 +736,10 @@ describeRendered('overlays/prod', () => {
   });
 });
 
-describeRendered('components/worker-endpoints', () => {
+describeRendered.each(['overlays/dev', 'overlays/prod'])('components/worker-endpoints in %s', (variant) => {
   let objects: KubeObject[];
   beforeAll(() => {
-    objects = rendered('overlays/prod + components/worker-endpoints');
+    objects = rendered(variant);
   });
 
   it('probes the workers on /healthz and /readyz on PORT, and lets Prometheus reach it', () => {
@@ -784,7 +753,40 @@ describeRendered('components/worker-endpoints', () => {
       expect(container.startupProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
       expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
       expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+      // /readyz gives each check READINESS_CHECK_TIMEOUT_MS: the probe must wait longer.
+      expect(container.readinessProbe.timeoutSeconds * 1000).toBeGreaterThan(READINESS_CHECK_TIMEOUT_MS);
       expect(allowedPorts(objects, podLabels, 'ingress')).toEqual(new Set(['TCP/http']));
     }
+    // Set explicitly, so each worker listens on the port probed (without PORT a worker picks its own default).
+    expect(settings.PORT).toMatch(/^[1-9]\d*$/);
+  });
+});
+
+describeRendered('components/monitoring in overlays/prod', () => {
+  let objects: KubeObject[];
+  beforeAll(() => {
+    objects = rendered('overlays/prod');
+  });
+
+  it('ships the alert rules and the Grafana dashboard for the sidecar', () => {
+    const rule = one(objects, 'PrometheusRule', 'streamplane');
+    expect(rule.spec.groups.flatMap((g: any) => g.rules).length).toBeGreaterThanOrEqual(8);
+    const dashboard = one(objects, 'ConfigMap', 'streamplane-grafana-dashboard');
+    expect(dashboard.metadata.labels?.grafana_dashboard).toBe('1');
+    expect(JSON.parse(dashboard.data['streamplane.json']).uid).toBe('streamplane-overview');
+  });
+
+  it("names the workers' scrape jobs after their component, as the rules and the dashboard expect", () => {
+    const podMonitor = one(objects, 'PodMonitor', 'streamplane-workers');
+    expect(podMonitor.spec.podMetricsEndpoints[0].relabelings).toEqual([
+      {
+        sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'],
+        regex: '(.+)',
+        targetLabel: 'job',
+        replacement: 'streamplane-$1',
+      },
+    ]);
+    // The ServiceMonitor's job is its Service's name.
+    expect(one(objects, 'Service', 'streamplane-api').metadata.name).toBe('streamplane-api');
   });
 });

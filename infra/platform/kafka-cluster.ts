@@ -39,14 +39,18 @@ export interface KafkaClusterArgs {
     ClusterOutputs,
     'kafkaStorage' | 'kafkaNodeLabel' | 'kafkaNodeTaint' | 'kafkaNodeRoleLabel' | 'zoneLabel'
   >;
-  /** Labels of the agent's pods: the only pods in the Kafka namespace allowed to the internal listener. */
+  /**
+   * Labels of the pods in the Kafka namespace allowed to the internal listener: the agent's, and the
+   * pipelines' stage runners'.
+   */
   agentPodLabels: Record<string, string>;
+  stageRunnerPodLabels: Record<string, string>;
   /** Pins the KRaft metadata version (an upgrade's first phase); see `ProgramInput.kafkaMetadataVersion`. */
   metadataVersion?: string;
 }
 
 /** Strimzi's name for the listener authentication each client-authentication choice maps to. */
-const LISTENER_AUTHENTICATION = { 'scram-sha-512': 'scram-sha-512', mtls: 'tls' } as const;
+export const LISTENER_AUTHENTICATION = { 'scram-sha-512': 'scram-sha-512', mtls: 'tls' } as const;
 
 /**
  * Kafka's principal for a KafkaUser: SCRAM users authenticate as their name, TLS users as the subject of the
@@ -182,10 +186,12 @@ export class KafkaCluster extends pulumi.ComponentResource {
         type: 'internal',
         tls: true,
         authentication,
-        // Strimzi turns these peers into the NetworkPolicy of the listener port: the agent, and pods of the
-        // namespaces marked as Kafka clients (pipelines). Strimzi's own components use the replication port.
+        // Strimzi turns these peers into the NetworkPolicy of the listener port: the agent, the pipelines'
+        // stage runners, and pods of the namespaces marked as Kafka clients (KEDA). Strimzi's own components
+        // use the replication port.
         networkPolicyPeers: [
           { podSelector: { matchLabels: args.agentPodLabels } },
+          { podSelector: { matchLabels: args.stageRunnerPodLabels } },
           { namespaceSelector: { matchLabels: KAFKA_CLIENT_NAMESPACE_LABEL } },
         ],
       },

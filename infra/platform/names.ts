@@ -14,7 +14,12 @@ export const NAMESPACES = {
   certManager: 'cert-manager',
   ingress: 'ingress-nginx',
   monitoring: 'monitoring',
-  /** Where pipeline stage runners run (the pipelines issue); labelled as a Kafka client namespace. */
+  /** KEDA, which autoscales the pipelines' stage runners; labelled as a Kafka client namespace (lag). */
+  keda: 'keda',
+  /**
+   * Reserved for the pipelines' in-cluster MQTT endpoint (ingress-nginx forwards 8883 here); labelled as a
+   * Kafka client namespace. Stage runners themselves run in the Kafka namespace (see pipelines/pipeline-stage.ts).
+   */
   pipelines: 'streamplane-pipelines',
 } as const;
 
@@ -44,6 +49,7 @@ export const RELEASES = {
   certManager: 'cert-manager',
   ingress: 'ingress-nginx',
   monitoring: 'kube-prometheus-stack',
+  keda: 'keda',
 } as const;
 
 /** Label kube-prometheus-stack's Prometheus uses to select PodMonitors and PrometheusRules. */

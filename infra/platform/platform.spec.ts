@@ -388,6 +388,7 @@ describe('Helm charts', () => {
     expect(releases.map((release) => release.chart).sort()).toEqual([
       'cert-manager',
       'ingress-nginx',
+      'keda',
       'kube-prometheus-stack',
       'strimzi-drain-cleaner',
       'strimzi-kafka-operator',
@@ -492,23 +493,37 @@ describe('network policies', () => {
     },
   );
 
-  each('only the agent and Kafka-client namespaces may reach the internal listener', (scenario) => {
-    const [internal] = kafkaOf(scenario).spec.kafka.listeners as any[];
-    expect(internal.networkPolicyPeers).toEqual([
-      {
-        podSelector: {
-          matchLabels: {
-            'app.kubernetes.io/name': 'streamplane-agent',
-            'app.kubernetes.io/part-of': 'streamplane',
+  each(
+    'only the agent, stage runners and Kafka-client namespaces may reach the internal listener',
+    (scenario) => {
+      const [internal] = kafkaOf(scenario).spec.kafka.listeners as any[];
+      expect(internal.networkPolicyPeers).toEqual([
+        {
+          podSelector: {
+            matchLabels: {
+              'app.kubernetes.io/name': 'streamplane-agent',
+              'app.kubernetes.io/part-of': 'streamplane',
+            },
           },
         },
-      },
-      { namespaceSelector: { matchLabels: { 'streamplane.io/kafka-client': 'true' } } },
-    ]);
-    const agentPods = manifestNamed<any>(scenario.resources, 'Deployment', 'streamplane-agent').spec.template
-      .metadata.labels;
-    expect(agentPods).toMatchObject(internal.networkPolicyPeers[0].podSelector.matchLabels);
-  });
+        { podSelector: { matchLabels: { 'streamplane.io/role': 'pipeline-stage' } } },
+        { namespaceSelector: { matchLabels: { 'streamplane.io/kafka-client': 'true' } } },
+      ]);
+      // Kafka clients: KEDA (consumer-group lag) and the namespace reserved for pipeline endpoints.
+      const clients = manifestsOfKind(scenario.resources, 'Namespace')
+        .filter((namespace) => namespace.metadata.labels?.['streamplane.io/kafka-client'] === 'true')
+        .map((namespace) => namespace.metadata.name);
+      expect(clients.sort()).toEqual(['keda', 'streamplane-pipelines']);
+      // No pod of the Kafka namespace but the stage runners carries the stage label.
+      const labelled = manifestsOfKind(scenario.resources, 'Deployment').filter(
+        (deployment: any) => deployment.spec.template.metadata.labels['streamplane.io/role'] !== undefined,
+      );
+      expect(labelled).toEqual([]);
+      const agentPods = manifestNamed<any>(scenario.resources, 'Deployment', 'streamplane-agent').spec
+        .template.metadata.labels;
+      expect(agentPods).toMatchObject(internal.networkPolicyPeers[0].podSelector.matchLabels);
+    },
+  );
 
   each('the Kafka and operator namespaces enforce the restricted Pod Security Standard', ({ resources }) => {
     for (const name of ['kafka', 'strimzi-system', 'strimzi-drain-cleaner']) {

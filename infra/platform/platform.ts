@@ -6,8 +6,15 @@ import { CertManager } from './cert-manager';
 import { IngressController } from './ingress';
 import { KafkaCluster } from './kafka-cluster';
 import { KafkaNetworkPolicies } from './kafka-network-policies';
+import { Keda } from './keda';
 import { Monitoring, PROMETHEUS_URL } from './monitoring';
 import { KAFKA_CLIENT_NAMESPACE_LABEL, NAMESPACES } from './names';
+import { PIPELINE_STAGE_POD_LABEL } from './pipelines/names';
+import type { Pipeline } from './pipelines/pipeline';
+import { createPipelines } from './pipelines/pipelines';
+import { assertValidPipelines } from './pipelines/validate-workload';
+import { KafkaReplication } from './replication/replication';
+import { externalListenerCaCert } from './replication/external-ca';
 import { StrimziOperator } from './strimzi-operator';
 
 /**
@@ -38,7 +45,8 @@ function podSecurityLabels(level: PodSecurity): Record<string, string> {
 /**
  * Everything Streamplane runs inside a deployment's Kubernetes cluster: the Strimzi operator and Drain
  * Cleaner, the Kafka cluster (KRaft node pools, TLS listeners, users), its NetworkPolicies, ingress-nginx,
- * kube-prometheus-stack with Kafka's monitors, alerts and dashboard, and the Streamplane agent.
+ * kube-prometheus-stack with Kafka's monitors, alerts and dashboard, the Streamplane agent, KEDA, and the
+ * deployment's pipelines (topics, users and autoscaled stage runners).
  */
 export class KafkaPlatform extends pulumi.ComponentResource {
   public readonly kafkaClusterName: string;
@@ -49,10 +57,16 @@ export class KafkaPlatform extends pulumi.ComponentResource {
   public readonly grafanaUrl: pulumi.Output<string>;
   /** The KRaft metadata version the Kafka runs with. */
   public readonly kafkaMetadataVersion: string;
+  /** PEM of the CA the external listener's certificates chain to (replication links trust it); null when off. */
+  public readonly kafkaExternalCaCert: pulumi.Output<string | null>;
+  /** The deployment's pipelines (`args.pipelines`), in the Kafka namespace. */
+  public readonly pipelines: Pipeline[];
 
   constructor(name: string, args: PlatformArgs, opts: KafkaPlatformOptions) {
     super('streamplane:platform:KafkaPlatform', name, {}, opts);
     const { spec, cluster } = args;
+    // A malformed pipeline stops the run before anything is registered.
+    assertValidPipelines(args.pipelines ?? []);
 
     const namespace = (
       key: keyof typeof NAMESPACES,
@@ -79,7 +93,10 @@ export class KafkaPlatform extends pulumi.ComponentResource {
     const certManagerNs = namespace('certManager', 'audit-restricted');
     const ingressNs = namespace('ingress', 'audit-restricted');
     const monitoringNs = namespace('monitoring', 'audit-restricted');
-    // Pipeline stage runners (the pipelines issue) run here and may reach the brokers' internal listener.
+    // KEDA's operator reads consumer-group lag from the brokers' internal listener.
+    const kedaNs = namespace('keda', 'audit-restricted', KAFKA_CLIENT_NAMESPACE_LABEL);
+    // Target of ingress-nginx's MQTT-over-TLS passthrough (names.ts: MQTT_SOURCE_SERVICE). Stage runners run in
+    // the Kafka namespace instead, where their KafkaUser Secrets and the cluster CA are (pipelines/).
     namespace('pipelines', 'enforce-restricted', KAFKA_CLIENT_NAMESPACE_LABEL);
 
     const certManager = new CertManager(
@@ -106,6 +123,7 @@ export class KafkaPlatform extends pulumi.ComponentResource {
         spec,
         cluster,
         agentPodLabels: AGENT_POD_LABELS,
+        stageRunnerPodLabels: PIPELINE_STAGE_POD_LABEL,
         metadataVersion: args.kafkaMetadataVersion,
       },
       { parent: this },
@@ -149,6 +167,37 @@ export class KafkaPlatform extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    const keda = new Keda(`${name}-keda`, { namespace: kedaNs, watchNamespace: kafkaNs }, { parent: this });
+    this.pipelines = createPipelines(
+      name,
+      args.pipelines ?? [],
+      {
+        namespace: kafkaNs.metadata.name,
+        bootstrap: kafka.bootstrapInternal,
+        clientAuthentication: spec.clientAuthentication,
+        clusterCaCertSecretName: kafka.clusterCaCertSecretName,
+        kafka: kafka.kafka,
+        autoscaler: keda.release,
+      },
+      this,
+    );
+
+    // Replication links (libs/replication): mirroring users as a source, MirrorMaker 2 as a target.
+    if (args.replication) {
+      new KafkaReplication(
+        `${name}-replication`,
+        {
+          workload: args.replication,
+          spec,
+          namespace: kafkaNs.metadata.name,
+          kafka: kafka.kafka,
+          monitoring: monitoring.release,
+        },
+        { parent: this },
+      );
+    }
+    this.kafkaExternalCaCert = externalListenerCaCert(kafka.kafka, spec.listeners.external);
 
     this.kafkaClusterName = kafka.kafkaName;
     this.kafkaNamespace = kafka.namespace;

@@ -53,10 +53,21 @@ export const KUBE_PROMETHEUS_STACK_CHART: HelmChartRef = {
   repo: 'https://prometheus-community.github.io/helm-charts',
 };
 
+/**
+ * KEDA: lag-based autoscaling of the pipelines' stage runners (ScaledObject, TriggerAuthentication). 2.20.2 is
+ * the release whose CRD schemas are in `../shared/schemas/keda/`; upgrade both together.
+ */
+export const KEDA_CHART: HelmChartRef = {
+  chart: 'keda',
+  version: '2.20.2',
+  repo: 'https://kedacore.github.io/charts',
+};
+
 export const HELM_CHARTS = [
   STRIMZI_OPERATOR_CHART,
   STRIMZI_DRAIN_CLEANER_CHART,
   CERT_MANAGER_CHART,
   INGRESS_NGINX_CHART,
   KUBE_PROMETHEUS_STACK_CHART,
+  KEDA_CHART,
 ] as const;

@@ -1,5 +1,11 @@
+import { RedisService } from '@streamplane/db';
+import { AgentHealthStore } from '@streamplane/deployments';
 import { AgentTokensService } from '@streamplane/metering';
+import { PipelineCheckpointStore } from '@streamplane/pipelines';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // The api is another app: the simulator is tested against it running, with its harness and fixtures, so
 // the imports are relative (as in apps/api/test/test-provisioner.ts).
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -11,18 +17,20 @@ import {
   verifyCloudAccount,
 } from '../../api/test/fixtures';
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { expectOk, startTestApi, type ApiClient, type TestApi } from '../../api/test/harness';
+import { startTestApi, type ApiClient, type TestApi } from '../../api/test/harness';
+import { lastCompleteInterval } from '../src/measure/usage-interval';
 import { startAgentSimulator, type AgentSimulator } from '../src/simulator/create-simulator';
 import { SimulatedDeployments } from '../src/simulator/simulated-deployments';
-import { lastCompleteInterval, usageEvents, type SimulatedDeployment } from '../src/simulator/usage-model';
+import { ManualClock } from '../src/testing/fake-kafka-admin';
 
 /**
- * The simulated agent's loop against the real api: its usage is committed through POST /v1/ingest/events,
- * shows in the usage API, and whatever is sent again — a retry after a lost response, a restarted
- * simulator — is deduplicated, not counted twice.
+ * The simulated agents (the real agent's measurement and reporting over a simulated data plane) against
+ * the real api: pipelines from GET /v1/agent/pipelines, heartbeats and checkpoints in Redis, usage in
+ * PostgreSQL through POST /v1/ingest/events; whatever is sent again — a retry after a lost response, a
+ * restarted simulator, a spool replayed after an outage — is deduplicated, not counted twice.
  */
 
-/** What the injected fetch does to the next requests (the simulator's view of the network). */
+/** What the injected fetch does to the next ingest requests (the simulator's view of the network). */
 let network: 'up' | 'down' | 'lose-next-response' = 'up';
 const flakyFetch: typeof fetch = async (input, init) => {
   if (network === 'down') throw new TypeError('fetch failed (simulated outage)');
@@ -35,16 +43,15 @@ const flakyFetch: typeof fetch = async (input, init) => {
   return response;
 };
 
-const SECONDS = 10;
-const USAGE = `query($range: UsageRangeInput!, $dep: ID) {
-  usage(range: $range, granularity: HOUR, deploymentId: $dep) { points { bucketStart dimension quantity } }
-}`;
-
+const SECONDS = 60;
 let api: TestApi;
 let owner: ApiClient;
 let orgId: string;
-let deployment: SimulatedDeployment & { name: string; operationId: string };
+let deploymentId: string;
+let pipelineId: string;
+let spoolDir: string;
 let agent: AgentSimulator;
+const clock = new ManualClock();
 const logs: string[] = [];
 const agents: AgentSimulator[] = [];
 
@@ -54,7 +61,8 @@ function start(): Promise<AgentSimulator> {
     controlPlaneUrl: api.baseUrl,
     logDestination: { write: (line: string) => void logs.push(line) },
     client: { fetch: flakyFetch, attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
-    simulator: { intervalSeconds: SECONDS },
+    simulator: { intervalSeconds: SECONDS, spoolDir },
+    clock,
   }).then((started) => {
     agents.push(started);
     return started;
@@ -69,24 +77,65 @@ async function eventsOf(
     WHERE deployment_id = ${deploymentId}::uuid ORDER BY event_id`;
 }
 
-/** A moment inside the interval after the one starting at `start`, so that `start`'s interval is reported. */
-function reporting(start: Date): Date {
-  return new Date(start.getTime() + SECONDS * 1000 + 1234);
+/** An applied, running pipeline: MQTT source → filter → HTTP sink. */
+async function runningPipeline(): Promise<string> {
+  const name = `meters-${randomUUID().slice(0, 6)}`;
+  const spec = {
+    name,
+    topics: { partitions: 6, retentionHours: 168, cleanupPolicy: 'delete' },
+    stages: [
+      {
+        name: 'ingest',
+        kind: 'source.mqtt',
+        options: { topicFilter: 'meters/#', qos: 1, brokerUrl: 'mqtt://mqtt:1883' },
+      },
+      {
+        name: 'clean',
+        kind: 'transform.filter',
+        options: { match: 'all', predicates: [{ field: 'v', op: 'exists' }] },
+      },
+      {
+        name: 'store',
+        kind: 'sink.http',
+        options: { url: 'https://example.com/hook', headers: {}, batchSize: 100 },
+      },
+    ],
+  };
+  const row = await api.prisma.pipeline.create({
+    data: {
+      orgId,
+      deploymentId,
+      name,
+      spec: spec as never,
+      appliedSpec: spec as never,
+      appliedGeneration: 1,
+      appliedState: 'ACTIVE',
+      status: 'RUNNING',
+    },
+  });
+  return row.id;
+}
+
+// Half an hour ago: well inside the api's window for late events, and in the past whenever the test runs.
+let moment = lastCompleteInterval(new Date(Date.now() - 30 * 60_000), SECONDS).start;
+/** The next reporting moment: one interval later on both clocks. */
+function nextMoment(): Date {
+  moment = new Date(moment.getTime() + SECONDS * 1000);
+  clock.advance(SECONDS * 1000);
+  return new Date(moment.getTime() + 1234);
 }
 
 beforeAll(async () => {
   api = await startTestApi();
+  spoolDir = await mkdtemp(join(tmpdir(), 'agent-simulator-'));
   owner = api.client();
   orgId = (await owner.signup()).organization.id;
   const account = await connectAwsAccount(owner);
   await verifyCloudAccount(owner, account.id);
-  const running = await runningDeployment(
-    api,
-    owner,
-    account.id,
-    awsSpec({ brokers: 3, storagePerBrokerGiB: 500 }),
-  );
-  deployment = { ...running, orgId, brokers: 3, storagePerBrokerGiB: 500 };
+  deploymentId = (
+    await runningDeployment(api, owner, account.id, awsSpec({ brokers: 3, storagePerBrokerGiB: 500 }))
+  ).id;
+  pipelineId = await runningPipeline();
   agent = await start();
 });
 
@@ -96,127 +145,123 @@ afterAll(async () => {
     // The simulator also reported for other files' running local deployments: leave none of it behind.
     await api.prisma.$executeRaw`
       DELETE FROM usage_pending_hours p USING usage_events e
-      WHERE e.event_id LIKE 'sim:%' AND p.deployment_id = e.deployment_id AND p.dimension = e.dimension
+      WHERE e.event_id LIKE 'usage:%' AND p.deployment_id = e.deployment_id AND p.dimension = e.dimension
         AND p.hour = e.hour`;
-    await api.prisma.$executeRaw`DELETE FROM usage_events WHERE event_id LIKE 'sim:%'`;
+    await api.prisma.$executeRaw`DELETE FROM usage_events WHERE event_id LIKE 'usage:%'`;
     await api.close();
   }
+  if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
 });
 
-describe('the simulated agent', () => {
-  // Ten minutes ago: well inside the api's window for late events, and in the past whenever the test runs.
-  const first = lastCompleteInterval(new Date(Date.now() - 10 * 60_000), SECONDS).start;
-
+describe('the simulated agents', () => {
   it('simulates the running local deployments only', async () => {
-    const queued = await orderDeployment(
-      owner,
-      (await api.prisma.deployment.findUniqueOrThrow({ where: { id: deployment.id } })).cloudAccountId,
-    );
+    const cloudAccountId = (await api.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } }))
+      .cloudAccountId;
+    const queued = await orderDeployment(owner, cloudAccountId);
     const simulated = await agent.app.get(SimulatedDeployments).simulatedDeployments();
-    expect(simulated).toContainEqual({ id: deployment.id, orgId, brokers: 3, storagePerBrokerGiB: 500 });
+    expect(simulated).toContainEqual({ id: deploymentId, orgId, brokers: 3, storagePerBrokerGiB: 500 });
     expect(simulated.map((d) => d.id)).not.toContain(queued.id);
   });
 
-  it('sends an interval of usage that the api commits, with ids the model gives it', async () => {
-    const report = await agent.simulator.tick(reporting(first));
-    expect(report.interval.start).toEqual(first);
-    expect(report.backlog).toBe(0);
-    const expected = usageEvents(deployment, { start: first, seconds: SECONDS });
-    const stored = await eventsOf(deployment.id);
-    expect(stored.map((e) => e.event_id)).toEqual(expected.map((e) => e.id).sort());
-    expect(report.accepted).toBeGreaterThanOrEqual(expected.length);
-    expect(stored.find((e) => e.dimension === 'broker_hours')?.value).toBe(
-      String(expected.find((e) => e.data.dimension === 'broker_hours')!.data.value),
-    );
-    // Marked for the roll-up in the same transaction.
-    const pending = await api.prisma.usagePendingHour.count({ where: { deploymentId: deployment.id } });
-    expect(pending).toBeGreaterThan(0);
+  it('reports a heartbeat, a checkpoint per stage and the usage of the interval, all committed by the api', async () => {
+    const tick = await agent.simulator.tick(nextMoment());
+    const ours = tick.rounds.find((r) => r.round.heartbeat && r.round.events[0].subject === deploymentId)!;
+    expect(ours.delivery).toMatchObject({ rejected: 0, spooledBatches: 0 });
+
+    const heartbeat = await new AgentHealthStore(api.app.get(RedisService)).readHeartbeat(deploymentId);
+    expect(heartbeat).toMatchObject({ simulated: true, brokers: 3, brokersReady: 3, offlinePartitions: 0 });
+    const checkpoints = await api.app.get(PipelineCheckpointStore).read(pipelineId);
+    expect([...checkpoints.keys()].sort()).toEqual(['clean', 'ingest', 'store']);
+
+    const dimensions = new Set((await eventsOf(deploymentId)).map((e) => e.dimension));
+    expect([...dimensions].sort()).toEqual([
+      'broker_hours',
+      'connected_assets',
+      'egress_bytes',
+      'ingress_bytes',
+      'partition_hours',
+      'pipeline_hours',
+      'storage_gb_hours',
+    ]);
+    const assets = await api.prisma.usageEvent.findMany({
+      where: { deploymentId, dimension: 'connected_assets' },
+    });
+    for (const asset of assets) expect(asset.uniqueKey).toMatch(/^sensor-/);
   });
 
-  it('shows in the usage API before any roll-up', async () => {
-    const hour = new Date(Math.floor(first.getTime() / 3_600_000) * 3_600_000);
-    const data = expectOk(
-      await owner.gql(USAGE, {
-        range: { from: hour.toISOString(), to: new Date(hour.getTime() + 3_600_000).toISOString() },
-        dep: deployment.id,
-      }),
-      'usage',
-    );
-    const dimensions = (data.usage.points as { dimension: string }[]).map((p) => p.dimension);
-    expect(dimensions).toEqual(
-      expect.arrayContaining([
-        'broker_hours',
-        'storage_gb_hours',
-        'partition_hours',
-        'ingress_bytes',
-        'egress_bytes',
-      ]),
-    );
+  it('moves throughput and lag from one interval to the next', async () => {
+    const store = api.app.get(PipelineCheckpointStore);
+    const lags: number[] = [];
+    let lastSequence = (await store.read(pipelineId)).get('clean')!.sequence;
+    for (let i = 0; i < 12; i++) {
+      await agent.simulator.tick(nextMoment());
+      const clean = (await store.read(pipelineId)).get('clean')!;
+      expect(clean.sequence).toBe(lastSequence + 1);
+      lastSequence = clean.sequence;
+      lags.push(clean.lag);
+    }
+    const ingest = (await store.read(pipelineId)).get('ingest')!;
+    expect(ingest.messagesPerSec).toBeGreaterThan(0);
+    expect(ingest.assetsSeen).toBeGreaterThan(0);
+    expect(new Set(lags).size).toBeGreaterThan(1);
   });
 
   it('a restarted simulator resends the same interval: all duplicates, nothing counted twice', async () => {
-    const before = await eventsOf(deployment.id);
-    const restarted = await start(); // a new process: new token, nothing remembered
-    const report = await restarted.simulator.tick(reporting(first));
-    const ours = usageEvents(deployment, { start: first, seconds: SECONDS }).length;
-    expect(report.duplicates).toBeGreaterThanOrEqual(ours);
-    expect(report.backlog).toBe(0);
-    expect(await eventsOf(deployment.id)).toEqual(before);
-    // The same simulator asked twice for the same moment makes nothing new.
-    const again = await agent.simulator.tick(reporting(first));
-    expect(again.accepted + again.duplicates).toBe(0);
+    const at = new Date(moment.getTime() + 1234); // the interval reported last, again
+    const before = await eventsOf(deploymentId);
+    const restarted = await start(); // a new process: nothing in memory, the same spool directory
+    const tick = await restarted.simulator.tick(at);
+    const ours = tick.rounds.find((r) => r.round.events[0].subject === deploymentId)!;
+    const usage = ours.round.events.filter((e) => e.type === 'io.streamplane.usage.v1').length;
+    expect(ours.delivery.duplicates).toBeGreaterThanOrEqual(usage);
+    expect(await eventsOf(deploymentId)).toEqual(before);
   });
 
   it('retries a batch whose response was lost; the api acknowledges it as duplicates', async () => {
-    const before = (await eventsOf(deployment.id)).length;
-    const next = new Date(first.getTime() + SECONDS * 1000);
     network = 'lose-next-response';
-    const report = await agent.simulator.tick(reporting(next));
+    const tick = await agent.simulator.tick(nextMoment());
     expect(network).toBe('up'); // the response was lost once
-    const sent = usageEvents(deployment, { start: next, seconds: SECONDS });
-    const after = await eventsOf(deployment.id);
-    expect(after.length - before).toBe(sent.length);
-    expect(report.backlog).toBe(0);
-    // The retry found them committed (the lost response's events), possibly beside other deployments'.
-    expect(report.duplicates).toBeGreaterThanOrEqual(sent.length);
+    const ours = tick.rounds.find((r) => r.round.events[0].subject === deploymentId);
+    const anyDuplicates = tick.rounds.some((r) => r.delivery.duplicates > 0);
+    expect(anyDuplicates).toBe(true);
+    expect(ours?.delivery.spooledBatches).toBe(0);
+    const ids = (await eventsOf(deploymentId)).map((e) => e.event_id);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('keeps usage while the api is unreachable and delivers it, in order, when it is back', async () => {
-    const down = new Date(first.getTime() + 2 * SECONDS * 1000);
+  it('keeps reports on disk while the api is unreachable and delivers them, in order, when it is back', async () => {
     network = 'down';
-    const failed = await agent.simulator.tick(reporting(down));
-    expect(failed.accepted + failed.duplicates).toBe(0);
-    expect(failed.backlog).toBeGreaterThanOrEqual(
-      usageEvents(deployment, { start: down, seconds: SECONDS }).length,
-    );
-    expect(logs.some((line) => line.includes('kept for the next tick'))).toBe(true);
+    const down = await agent.simulator.tick(nextMoment());
+    const downInterval = moment.toISOString();
+    const ours = down.rounds.find((r) => r.round.events[0].subject === deploymentId)!;
+    expect(ours.delivery.spooledBatches).toBeGreaterThan(0);
+    expect(await readdir(join(spoolDir, deploymentId, 'outbox'))).not.toEqual([]);
+    expect(logs.some((line) => line.includes('events kept in the spool'))).toBe(true);
 
     network = 'up';
-    const back = new Date(down.getTime() + SECONDS * 1000);
-    const recovered = await agent.simulator.tick(reporting(back));
-    expect(recovered.backlog).toBe(0);
-    const ids = new Set((await eventsOf(deployment.id)).map((e) => e.event_id));
-    for (const start of [down, back]) {
-      for (const e of usageEvents(deployment, { start, seconds: SECONDS })) expect(ids).toContain(e.id);
-    }
+    const back = await agent.simulator.tick(nextMoment());
+    expect(back.rounds.find((r) => r.round.events[0].subject === deploymentId)!.delivery.spooledBatches).toBe(
+      0,
+    );
+    const ids = new Set((await eventsOf(deploymentId)).map((e) => e.event_id));
+    for (const e of ours.round.events.filter((e) => e.type === 'io.streamplane.usage.v1'))
+      expect(ids).toContain(e.id);
+    expect([...ids].some((id) => id.includes(downInterval))).toBe(true);
   });
 
-  it('gets a new token when its token is revoked (as a rotation would)', async () => {
+  it('uses the new token after the old one is revoked (as a rotation would)', async () => {
     // Through the api's own service, so that the api forgets the token at once (not after its cache time).
-    await api.app.get(AgentTokensService).revokeAll(orgId, deployment.id);
-    const tokensBefore = await api.prisma.agentToken.count({ where: { deploymentId: deployment.id } });
-    const next = new Date(first.getTime() + 4 * SECONDS * 1000);
-    const report = await agent.simulator.tick(reporting(next));
-    expect(report.backlog).toBe(0);
-    const tokens = await api.prisma.agentToken.findMany({ where: { deploymentId: deployment.id } });
-    expect(tokens).toHaveLength(tokensBefore + 1);
+    await api.app.get(AgentTokensService).revokeAll(orgId, deploymentId);
+    const tick = await agent.simulator.tick(nextMoment());
+    const ours = tick.rounds.find((r) => r.round.events[0].subject === deploymentId)!;
+    expect(ours.delivery).toMatchObject({ spooledBatches: 0 });
+    expect(ours.delivery.accepted).toBeGreaterThan(0);
+    const tokens = await api.prisma.agentToken.findMany({ where: { deploymentId } });
     expect(tokens.filter((t) => t.revokedAt === null)).toHaveLength(1);
-    const ids = new Set((await eventsOf(deployment.id)).map((e) => e.event_id));
-    for (const e of usageEvents(deployment, { start: next, seconds: SECONDS })) expect(ids).toContain(e.id);
   });
 
   it('picks up a new running deployment and drops a destroyed one', async () => {
-    const account = (await api.prisma.deployment.findUniqueOrThrow({ where: { id: deployment.id } }))
+    const account = (await api.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } }))
       .cloudAccountId;
     const added = await runningDeployment(
       api,
@@ -225,16 +270,15 @@ describe('the simulated agent', () => {
       awsSpec({ name: `added-${randomUUID().slice(0, 8)}` }),
     );
     await api.prisma.deployment.update({
-      where: { id: deployment.id },
+      where: { id: deploymentId },
       data: { status: 'DESTROYED', destroyedAt: new Date() },
     });
-    const before = (await eventsOf(deployment.id)).length;
-    const next = new Date(first.getTime() + 5 * SECONDS * 1000);
-    await agent.simulator.tick(reporting(next));
-    expect((await eventsOf(deployment.id)).length).toBe(before);
+    const before = (await eventsOf(deploymentId)).length;
+    await agent.simulator.tick(nextMoment());
+    expect((await eventsOf(deploymentId)).length).toBe(before);
     expect((await eventsOf(added.id)).length).toBeGreaterThan(0);
     expect(
-      logs.some((line) => line.includes('usage simulation stopped') && line.includes(deployment.id)),
+      logs.some((line) => line.includes('its simulated agent stopped') && line.includes(deploymentId)),
     ).toBe(true);
   });
 

@@ -10,13 +10,17 @@ import { ConfigModule, type AppConfig } from '@streamplane/config';
 import { DbModule } from '@streamplane/db';
 import { DeploymentsModule } from '@streamplane/deployments';
 import { UsageQueriesModule } from '@streamplane/metering';
-import { Metrics } from '@streamplane/observability';
+import { Metrics, MetricsModule } from '@streamplane/observability';
 import { OrgsModule } from '@streamplane/orgs';
+import { PipelinesModule } from '@streamplane/pipelines';
+import { ReplicationModule } from '@streamplane/replication';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MercuriusContext } from 'mercurius';
+import { AgentModule } from './agent/agent.module';
 import { AccessGuard } from './auth/access.guard';
 import { AuthController } from './auth/auth.controller';
 import { graphqlMetricsHooks } from './graphql/graphql-metrics';
+import { PipelineEventBus } from './graphql/live/pipeline-event-bus';
 import { RESOLVERS } from './graphql/resolvers';
 import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
@@ -36,13 +40,18 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
+        // The same registry, injectable in every module (the ingest controller counts events into it).
+        MetricsModule.forRoot(metrics),
         DbModule,
         AuditModule,
         AuthModule,
         OrgsModule,
         CloudAccountsModule,
         DeploymentsModule,
+        PipelinesModule,
+        ReplicationModule,
         IngestModule,
+        AgentModule,
         InvoicingModule,
         UsageQueriesModule,
         UsageExportModule,
@@ -71,6 +80,7 @@ export class ApiModule {
         ...RESOLVERS,
         DeploymentEventBus,
         DeploymentEventStreams,
+        PipelineEventBus,
         { provide: Metrics, useValue: metrics },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: RestExceptionFilter },

@@ -7,6 +7,7 @@ import { createLogger, Metrics, PinoNestLogger } from '@streamplane/observabilit
 import type { FastifyServerOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { ApiModule } from './api.module';
+import { installGraphqlTracing } from './graphql/graphql-tracing';
 import { sendError } from './http/rest-exception.filter';
 import { installRequestHooks, requestIdOf } from './http/request-hooks';
 import { SubscriberSessions, type Socket } from './subscriptions/subscriber-sessions';
@@ -77,5 +78,7 @@ export async function createApiApp(
   // The built dashboard (apps/web/dist), when there is one: same origin as the api, no api path shadowed.
   if (options.dashboardDir !== false) await serveDashboard(app, options.dashboardDir);
   await app.init();
+  // After init (Mercurius is registered then), before listen (Fastify binds hooks to routes when ready).
+  installGraphqlTracing(fastify);
   return app;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@streamplane/config';
+import { startTracing } from '@streamplane/observability';
 import { createApiApp } from './create-api-app';
 
 async function main(): Promise<void> {
@@ -13,13 +14,21 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Before the app is built: a GraphQL operation's span goes to this provider, and its trace context into
+  // the jobs it enqueues.
+  const tracing = startTracing({ serviceName: 'streamplane-api', config });
   const app = await createApiApp(config);
   await app.listen({ host: config.http.host, port: config.http.port });
   stopOnSignal(async (signal) => {
     new Logger('Shutdown').log(
       `${signal} received: closing the server, then PostgreSQL and Redis connections`,
     );
-    await app.close();
+    try {
+      await app.close();
+    } finally {
+      // Last: the spans of the requests that finished while closing are flushed too.
+      await tracing.shutdown();
+    }
   });
 }
 

@@ -245,6 +245,92 @@ export interface DeploymentFixtures {
   toDecline: { id: string; name: string; operationId: string; proposalId: string };
   /** A valid spec for a new deployment in `cloudAccount` (its name is taken by no deployment). */
   newSpec: DeploymentSpec;
+  /** Pipelines, each in a state its calls succeed on, on deployments of their own where a call queues an operation. */
+  pipelines: PipelineFixtures;
+}
+
+/** Pipelines of an organization, each in a state one pipeline call succeeds on. */
+export interface PipelineFixtures {
+  /** RUNNING (as the worker leaves it) on a deployment of its own: reads, subscriptions, pausing. */
+  running: { id: string; name: string; deploymentId: string };
+  /** PAUSED on a deployment of its own: resuming. */
+  paused: { id: string; name: string; deploymentId: string };
+  /** DRAFT on a deployment of its own: deploying. */
+  toDeploy: { id: string; name: string; deploymentId: string };
+  /** DRAFTs on the `running` deployment: updated and deleted without an operation. */
+  toUpdate: { id: string; name: string; deploymentId: string };
+  toDelete: { id: string; name: string; deploymentId: string };
+}
+
+/** A valid pipeline spec (GraphQL PipelineSpecInput): HTTP in, a filter, a Kafka topic out. */
+export function pipelineSpecInput(name = `p-${randomUUID().slice(0, 8)}`) {
+  return {
+    name,
+    topics: { partitions: 3 },
+    stages: [
+      { name: 'ingest', kind: 'source.http', options: { path: '/in' } },
+      {
+        name: 'keep',
+        kind: 'transform.filter',
+        options: { predicates: [{ field: 'temperature', op: 'gt', value: 20 }] },
+      },
+      { name: 'out', kind: 'sink.kafka', options: { topic: `${name}-hot` } },
+    ],
+  };
+}
+
+const CREATE_PIPELINE = `mutation($input: CreatePipelineInput!) {
+  createPipeline(input: $input) { pipeline { id name deploymentId } } }`;
+
+/** A DRAFT pipeline created by `client` through the api. */
+export async function createDraftPipeline(
+  client: ApiClient,
+  deploymentId: string,
+): Promise<{ id: string; name: string; deploymentId: string }> {
+  return expectOk(
+    await client.gql(CREATE_PIPELINE, { input: { deploymentId, spec: pipelineSpecInput() } }),
+    'creating a pipeline',
+  ).createPipeline.pipeline;
+}
+
+/** How the provisioner leaves a pipeline it deployed (RUNNING) or paused, written to the database directly. */
+export async function settlePipeline(
+  prisma: PrismaService,
+  pipelineId: string,
+  state: 'ACTIVE' | 'PAUSED',
+): Promise<void> {
+  const row = await prisma.pipeline.findUniqueOrThrow({ where: { id: pipelineId } });
+  await prisma.pipeline.update({
+    where: { id: pipelineId },
+    data: {
+      status: state === 'ACTIVE' ? 'RUNNING' : 'PAUSED',
+      desiredState: state,
+      appliedState: state,
+      appliedSpec: row.spec as object,
+      appliedGeneration: row.generation,
+    },
+  });
+}
+
+async function setUpPipelines(
+  api: TestApi,
+  client: ApiClient,
+  cloudAccountId: string,
+  runningId: string,
+): Promise<PipelineFixtures> {
+  const onItsOwn = async () =>
+    createDraftPipeline(client, (await runningDeployment(api, client, cloudAccountId)).id);
+  const running = await onItsOwn();
+  await settlePipeline(api.prisma, running.id, 'ACTIVE');
+  const paused = await onItsOwn();
+  await settlePipeline(api.prisma, paused.id, 'PAUSED');
+  return {
+    running,
+    paused,
+    toDeploy: await onItsOwn(),
+    toUpdate: await createDraftPipeline(client, runningId),
+    toDelete: await createDraftPipeline(client, runningId),
+  };
 }
 
 /** Sets up DeploymentFixtures in the organization `client` (an OWNER or ADMIN) acts in. */
@@ -290,6 +376,7 @@ export async function setUpDeployments(api: TestApi, client: ApiClient): Promise
     toApprove: { ...toApprove, proposalId: proposalOf(toApprove.id) },
     toDecline: { ...toDecline, proposalId: proposalOf(toDecline.id) },
     newSpec: awsSpec(),
+    pipelines: await setUpPipelines(api, client, cloudAccount.id, running.id),
   };
 }
 
@@ -305,6 +392,7 @@ export function deploymentCallFixtures(fixtures: DeploymentFixtures): Required<C
       deploymentId: fixtures.running.id,
       operationId: fixtures.running.operationId,
       proposalId: fixtures.toApprove.proposalId,
+      pipelineId: fixtures.pipelines.running.id,
     },
     perOperation: {
       'Mutation.deleteCloudAccount': { ids: { cloudAccountId: fixtures.unusedCloudAccount.id } },
@@ -328,6 +416,14 @@ export function deploymentCallFixtures(fixtures: DeploymentFixtures): Required<C
         },
       },
       'Mutation.declineUpgrade': { ids: { proposalId: fixtures.toDecline.proposalId } },
+      'Mutation.createPipeline': { args: { input: { spec: pipelineSpecInput() } } },
+      'Mutation.updatePipeline': {
+        ids: { pipelineId: fixtures.pipelines.toUpdate.id },
+        args: { spec: { stages: pipelineSpecInput(fixtures.pipelines.toUpdate.name).stages } },
+      },
+      'Mutation.deployPipeline': { ids: { pipelineId: fixtures.pipelines.toDeploy.id } },
+      'Mutation.resumePipeline': { ids: { pipelineId: fixtures.pipelines.paused.id } },
+      'Mutation.deletePipeline': { ids: { pipelineId: fixtures.pipelines.toDelete.id } },
     },
   };
 }

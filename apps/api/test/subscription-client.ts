@@ -1,6 +1,7 @@
 import type { PrismaService } from '@streamplane/db';
 import { defaultSpec } from '@streamplane/deployment-spec';
 import { channelFor, columnsOf, type DeploymentEvent } from '@streamplane/deployments';
+import { pipelineChannelFor, type PipelineLiveEvent } from '@streamplane/pipelines';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { ApiClient, GqlResult, TestApi } from './harness';
@@ -179,6 +180,11 @@ export class EventPublisher {
     await this.redis.publish(channelFor(this.api.config, event.orgId), JSON.stringify(event));
   }
 
+  /** A pipeline event, on the organization's pipeline channel (as PipelineLivePublisher does). */
+  async publishPipeline(event: PipelineLiveEvent): Promise<void> {
+    await this.redis.publish(pipelineChannelFor(this.api.config, event.orgId), JSON.stringify(event));
+  }
+
   async publishRaw(orgId: string, message: string): Promise<void> {
     await this.redis.publish(channelFor(this.api.config, orgId), message);
   }
@@ -276,6 +282,31 @@ export const events = {
     };
   },
 };
+
+/** A pipeline status event of `pipelineId` (of `deploymentId`, `orgId`). */
+export function pipelineStatusEvent(
+  orgId: string,
+  deploymentId: string,
+  pipelineId: string,
+  message: string | null = null,
+): PipelineLiveEvent {
+  return {
+    kind: 'PIPELINE_STATUS',
+    orgId,
+    deploymentId,
+    pipelineId,
+    at: new Date().toISOString(),
+    status: 'RUNNING',
+    generation: 1,
+    appliedGeneration: 1,
+    message,
+  };
+}
+
+/** Every field of PipelineStatusEvent, for the pipelineStatus subscription's selections. */
+export const PIPELINE_EVENT_FIELDS = `
+  __typename kind pipelineId deploymentId at status generation appliedGeneration message
+  checkpoint { stage sequence state messagesPerSec lag lastOffset assetsSeen error observedAt }`;
 
 /** Every field of every DeploymentEvent type, for subscriptions' selections. */
 export const EVENT_FIELDS = `

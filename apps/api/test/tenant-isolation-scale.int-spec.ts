@@ -3,7 +3,15 @@ import { PROVISIONING_QUEUE, provisioningQueueOptions, UpgradesService } from '@
 import { Queue } from 'bullmq';
 import { getNamedType, isNonNullType } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { awsSpec, connectAwsAccount, createToken, specInput, verifyCloudAccount } from './fixtures';
+import {
+  awsSpec,
+  connectAwsAccount,
+  createDraftPipeline,
+  createToken,
+  pipelineSpecInput,
+  specInput,
+  verifyCloudAccount,
+} from './fixtures';
 import { callFor, fetchOperations, type Call, type CallFixtures, type Operation } from './graphql-calls';
 import {
   describeResult,
@@ -18,6 +26,8 @@ import {
   EVENT_FIELDS,
   EventPublisher,
   events,
+  PIPELINE_EVENT_FIELDS,
+  pipelineStatusEvent,
   SubscriptionSocket,
   whenLive,
   type LiveSubscription,
@@ -41,6 +51,8 @@ jest.setTimeout(60_000);
 const DEPLOYMENTS_PER_ORGANIZATION = 50;
 /** The last few of each organization's deployments run an older Kafka, so that they get upgrade proposals. */
 const ON_OLDER_KAFKA = 5;
+/** Deployments (by index) that get a draft pipeline each: none that the subscription tests change. */
+const WITH_PIPELINES = [40, 41, 42, 43, 44];
 
 interface Ordered {
   id: string;
@@ -59,6 +71,8 @@ interface Tenant {
   cloudAccountId: string;
   deployments: Ordered[];
   proposalIds: string[];
+  /** Draft pipelines, one on each of WITH_PIPELINES' deployments. */
+  pipelines: { id: string; deploymentId: string }[];
 }
 
 /**
@@ -71,6 +85,7 @@ const VICTIM_IDS: Record<string, (victim: Tenant, i: number) => string> = {
   operationId: (victim, i) => victim.deployments[i].operationId,
   proposalId: (victim, i) => victim.proposalIds[i % victim.proposalIds.length],
   cloudAccountId: (victim) => victim.cloudAccountId,
+  pipelineId: (victim, i) => victim.pipelines[i % victim.pipelines.length].id,
 };
 
 /** ID arguments of people, credentials and billing: tenant-isolation.int-spec.ts probes those operations. */
@@ -80,6 +95,7 @@ const PROBED_ELSEWHERE = ['memberId', 'tokenId', 'invitationId', 'invoiceId', 'n
 const OWN_SUBSCRIPTIONS: Record<string, (own: Tenant) => Record<string, unknown>> = {
   'Subscription.deploymentEvents': (own) => ({ deploymentId: watched(own).id }),
   'Subscription.deploymentsChanged': () => ({}),
+  'Subscription.pipelineStatus': (own) => ({ pipelineId: own.pipelines[0].id }),
 };
 
 /** The deployment each tenant watches with the per-deployment subscription; its first activity scales it. */
@@ -100,6 +116,8 @@ function argumentValues(victim: Tenant, i: number): NonNullable<CallFixtures['pe
     'Mutation.scaleDeployment': { args: { change: { brokers: 4 } } },
     'Mutation.destroyDeployment': { args: { confirmName: victim.deployments[i].name } },
     'Mutation.createDeployment': { args: { input: { spec: specInput(awsSpec()) } } },
+    'Mutation.createPipeline': { args: { input: { spec: pipelineSpecInput() } } },
+    'Mutation.updatePipeline': { args: { spec: { stages: pipelineSpecInput().stages } } },
     'Mutation.approveUpgrade': {
       args: {
         window: { start: start.toISOString(), end: new Date(start.getTime() + 2 * 3600_000).toISOString() },
@@ -189,6 +207,11 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
         where: { orgId: tenant.org.organization.id, state: 'PROPOSED' },
       });
       tenant.proposalIds = proposals.map((p) => p.id);
+      // Drafts: pipelines that queue nothing, so that the deployments' operations stay as they are.
+      for (const i of WITH_PIPELINES) {
+        const pipeline = await createDraftPipeline(tenant.owner, tenant.deployments[i].id);
+        tenant.pipelines.push({ id: pipeline.id, deploymentId: pipeline.deploymentId });
+      }
       if (tenant.proposalIds.length !== ON_OLDER_KAFKA)
         throw new Error(
           `${tenant.label} has ${tenant.proposalIds.length} upgrade proposals, not ${ON_OLDER_KAFKA}`,
@@ -211,7 +234,16 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
     const token = (await createToken(owner, ['ADMIN'])).secret;
     const account = await connectAwsAccount(owner);
     await verifyCloudAccount(owner, account.id);
-    return { label, org, owner, token, cloudAccountId: account.id, deployments: [], proposalIds: [] };
+    return {
+      label,
+      org,
+      owner,
+      token,
+      cloudAccountId: account.id,
+      deployments: [],
+      proposalIds: [],
+      pipelines: [],
+    };
   }
 
   /**
@@ -258,6 +290,7 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
       tenant.cloudAccountId,
       ...tenant.deployments.flatMap((d) => [d.id, d.name, d.operationId]),
       ...tenant.proposalIds,
+      ...tenant.pipelines.map((p) => p.id),
     ];
   }
 
@@ -384,6 +417,8 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
         'Query.operations',
         'Query.resourceEvents',
         'Query.upgradeProposals',
+        'Query.pipeline',
+        'Query.pipelines',
       ]),
     );
     expect(await probeEach(reads)).toEqual([]);
@@ -417,6 +452,12 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
         'Mutation.approveUpgrade',
         'Mutation.declineUpgrade',
         'Mutation.rotateAgentToken',
+        'Mutation.createPipeline',
+        'Mutation.updatePipeline',
+        'Mutation.deployPipeline',
+        'Mutation.pausePipeline',
+        'Mutation.resumePipeline',
+        'Mutation.deletePipeline',
       ]),
     );
     // Both organizations' rows and jobs (not the whole database: other files' leftovers share it, and the
@@ -445,6 +486,7 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
       cloudAccounts: await api.prisma.cloudAccount.findMany({ where, orderBy }),
       auditLog: await api.prisma.auditLog.findMany({ where, orderBy }),
       agentTokens: await api.prisma.agentToken.findMany({ where, orderBy }),
+      pipelines: await api.prisma.pipeline.findMany({ where, orderBy }),
     };
   }
 
@@ -486,11 +528,15 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
         for (const op of operations.filter((o) => o.kind === 'subscription')) {
           const sub = socket.subscribe(...watchCall(op, OWN_SUBSCRIPTIONS[op.name](tenant)));
           // The protocol does not acknowledge a subscription: a probe of the tenant's own says it is live.
-          await whenLive(sub, () =>
-            publisher.publish(
+          const [pipeline] = tenant.pipelines;
+          await whenLive(sub, async () => {
+            await publisher.publish(
               events.status(tenant.org.organization.id, watched(tenant).id, 'RUNNING', 'probe'),
-            ),
-          );
+            );
+            await publisher.publishPipeline(
+              pipelineStatusEvent(tenant.org.organization.id, pipeline.deploymentId, pipeline.id, 'probe'),
+            );
+          });
           subs.set(op.name, sub);
         }
         streams.set(tenant, subs);
@@ -508,7 +554,9 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
 
     it("refuses a subscription to the other organization's ids exactly as one to random ids", async () => {
       const subscriptions = probed(['subscription']);
-      expect(subscriptions.map((op) => op.name)).toContain('Subscription.deploymentEvents');
+      expect(subscriptions.map((op) => op.name)).toEqual(
+        expect.arrayContaining(['Subscription.deploymentEvents', 'Subscription.pipelineStatus']),
+      );
       const problems: string[] = [];
       const outcome = async (socket: SubscriptionSocket, call: Call) => {
         const sub = socket.subscribe(call.query, call.variables);
@@ -599,6 +647,10 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
       );
       expect(perDeployment.some((e) => e.kind === 'RESOURCE')).toBe(true);
 
+      // Its pipeline stream: its own pipeline's events only.
+      const pipelineEvents = received(subs.get('Subscription.pipelineStatus')!);
+      expect(pipelineEvents.filter((e) => e.pipelineId !== tenant.pipelines[0].id)).toEqual([]);
+
       // Nothing of the other's.
       const ownIds = new Set(tenant.deployments.map((d) => d.id));
       expect(list.filter((e) => !ownIds.has(e.deploymentId))).toEqual([]);
@@ -610,12 +662,16 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
   /** `op` as a subscription selecting every field of its events, with `variables`. */
   function watchCall(op: Operation, variables: Record<string, unknown>): [string, Record<string, unknown>] {
     const type = getNamedType(op.field.type).name;
-    if (type !== 'DeploymentEvent') throw new Error(`${op.name} delivers ${type}: give it a selection here`);
+    const FIELDS: Record<string, string> = {
+      DeploymentEvent: EVENT_FIELDS,
+      PipelineStatusEvent: PIPELINE_EVENT_FIELDS,
+    };
+    if (!(type in FIELDS)) throw new Error(`${op.name} delivers ${type}: give it a selection here`);
     const definitions = op.field.args.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
     const passed = op.field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
     const query =
       `subscription Watch${definitions ? `(${definitions})` : ''} ` +
-      `{ ${op.field.name}${passed ? `(${passed})` : ''} { ${EVENT_FIELDS} } }`;
+      `{ ${op.field.name}${passed ? `(${passed})` : ''} { ${FIELDS[type]} } }`;
     return [query, variables];
   }
 });

@@ -5,7 +5,7 @@ import { createToken, deploymentCallFixtures, invite, joinAs, setUpDeployments }
 import { callFor, fetchOperations, missingIds, type CallFixtures, type Operation } from './graphql-calls';
 import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
 import type { ApiClient, GqlResult, SignedUp, TestApi } from './harness';
-import { EventPublisher, events, subscribeOnce } from './subscription-client';
+import { EventPublisher, events, pipelineStatusEvent, subscribeOnce } from './subscription-client';
 
 /**
  * Schema-driven tenant isolation. Every Query, Mutation and Subscription that takes an ID is called by
@@ -64,6 +64,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     operations,
     upgradeProposals,
     agentTokens,
+    pipelines,
   ] = await Promise.all([
     prisma.organization.findUnique({ where: { id: orgId } }),
     prisma.user.findMany({ where: { id: { in: userIds } }, orderBy: { id: 'asc' } }),
@@ -92,6 +93,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     prisma.operation.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
     prisma.upgradeProposal.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
     prisma.agentToken.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
+    prisma.pipeline.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
   ]);
   return {
     organization,
@@ -106,6 +108,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     operations,
     upgradeProposals,
     agentTokens,
+    pipelines,
   };
 }
 
@@ -132,6 +135,8 @@ describe('tenant isolation', () => {
   let deploymentIdOfA: string;
   /** Every deployment of A. */
   let deploymentIdsOfA: Set<string>;
+  /** Every pipeline of A, with its deployment. */
+  let pipelinesOfA: Map<string, string>;
   /** Strings that identify A's objects and people; none may appear in B's answers. */
   let secretsOfA: string[];
   let invitationTokenOfA: string;
@@ -175,9 +180,10 @@ describe('tenant isolation', () => {
       },
       perOperation: deploymentCalls.perOperation,
     };
-    const { cloudAccount, unusedCloudAccount, newSpec, ...deploymentStates } = deploymentsOfA;
+    const { cloudAccount, unusedCloudAccount, newSpec, pipelines, ...deploymentStates } = deploymentsOfA;
     deploymentIdOfA = deploymentsOfA.running.id;
     deploymentIdsOfA = new Set(Object.values(deploymentStates).map((d) => d.id));
+    pipelinesOfA = new Map(Object.values(pipelines).map((p) => [p.id, p.deploymentId]));
     secretsOfA = [
       orgA.organization.id,
       orgA.organization.slug,
@@ -192,6 +198,7 @@ describe('tenant isolation', () => {
       ...[tokenOfA, memberTokenOfA].flatMap((t) => [t.id, t.prefix, t.name]),
       ...[cloudAccount, unusedCloudAccount].flatMap((a) => [a.id, a.name, a.externalId, a.roleArn]),
       ...Object.values(deploymentStates).flatMap((d) => [d.id, d.name, d.operationId]),
+      ...Object.values(pipelines).flatMap((p) => [p.id, p.deploymentId]),
       deploymentsOfA.toApprove.proposalId,
       deploymentsOfA.toDecline.proposalId,
       newSpec.name,
@@ -230,11 +237,18 @@ describe('tenant isolation', () => {
     return subscribeOnce(api, client, call, { whileWaiting: () => publishForIdsOf(call.variables) });
   }
 
-  /** A live-status event of organization A for each deployment id among `variables`. */
+  /** A live-status event of organization A for each deployment and pipeline id among `variables`. */
   async function publishForIdsOf(variables: Record<string, unknown>) {
     const deploymentIds = Object.values(variables).filter((v) => deploymentIdsOfA.has(v as string));
     for (const deploymentId of deploymentIds) {
       await publisher.publish(events.status(orgA.organization.id, deploymentId as string, 'RUNNING', 'of A'));
+    }
+    for (const value of Object.values(variables)) {
+      const deploymentId = pipelinesOfA.get(value as string);
+      if (deploymentId === undefined) continue;
+      await publisher.publishPipeline(
+        pipelineStatusEvent(orgA.organization.id, deploymentId, value as string, 'of A'),
+      );
     }
   }
 

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { InvoicingModule, RollupModule } from '@streamplane/billing';
 import { ConfigModule, type AppConfig } from '@streamplane/config';
 import { DbModule } from '@streamplane/db';
+import { Metrics, MetricsModule } from '@streamplane/observability';
 import { BillingWorker } from './billing.worker';
 import { InvoicesFinalizeJob } from './jobs/invoices-finalize.job';
 import { InvoicesRefreshJob } from './jobs/invoices-refresh.job';
@@ -10,10 +11,17 @@ import { UsageRollupJob } from './jobs/usage-rollup.job';
 
 @Module({})
 export class BillingWorkerModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `metrics`: the process' registry (a new one when not given, e.g. in a bench). */
+  static forRoot(config: AppConfig, metrics: Metrics = new Metrics()): DynamicModule {
     return {
       module: BillingWorkerModule,
-      imports: [ConfigModule.forRoot(config), DbModule, RollupModule, InvoicingModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        MetricsModule.forRoot(metrics),
+        DbModule,
+        RollupModule,
+        InvoicingModule,
+      ],
       providers: [
         UsageRollupJob,
         InvoicesRefreshJob,

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, type AppConfig } from '@streamplane/config';
+import { Metrics, runJobInSpan } from '@streamplane/observability';
+import { recordJobDurations } from '@streamplane/workers';
 import { Queue, Worker, type Job } from 'bullmq';
 import {
   BILLING_JOB_NAMES,
@@ -32,6 +34,7 @@ export class BillingWorker {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     @Inject(BILLING_JOB_HANDLERS) handlers: BillingJobHandler[],
+    private readonly metrics: Metrics,
   ) {
     // At construction, so a mismatch stops the process before it schedules or takes any job.
     this.handlers = handlersByJobName(BILLING_JOB_NAMES, handlers);
@@ -41,6 +44,8 @@ export class BillingWorker {
     const options = billingQueueOptions(this.config);
     const queue = new Queue<BillingJobs[keyof BillingJobs], void, keyof BillingJobs>(BILLING_QUEUE, options);
     this.queue = queue;
+    // Its depth is sampled at every scrape through this (non-blocking) queue connection.
+    this.metrics.observeQueue(queue);
     const schedules = billingSchedules(this.config);
     for (const name of BILLING_JOB_NAMES) {
       await queue.upsertJobScheduler(name, schedules[name], { name, data: {}, opts: BILLING_JOB_OPTIONS });
@@ -64,6 +69,7 @@ export class BillingWorker {
       this.logger.warn({ jobId: job?.id, job: job?.name, err: error }, 'Billing job failed'),
     );
     worker.on('stalled', (jobId) => this.logger.warn({ jobId }, 'A stalled job was moved back to the queue'));
+    recordJobDurations(worker, this.metrics);
     this.worker = worker;
     await worker.waitUntilReady();
     worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'Billing worker stopped'));
@@ -74,6 +80,11 @@ export class BillingWorker {
       },
       'Billing worker taking jobs',
     );
+  }
+
+  /** For /readyz: the worker was started and neither stopped nor broke off. */
+  isRunning(): boolean {
+    return this.worker?.isRunning() ?? false;
   }
 
   /** Stops taking jobs, asks running ones to stop at a safe point, waits for them, closes connections. */
@@ -92,7 +103,8 @@ export class BillingWorker {
     const handler = this.handlers.get(job.name);
     if (!handler) throw new Error(`No handler for job '${job.name}'`); // unreachable: checked at start
     const started = Date.now();
-    await handler.handle(job, signal);
+    // A CONSUMER span per job (a no-op when tracing is not configured).
+    await runJobInSpan(job, {}, () => handler.handle(job, signal));
     this.logger.debug({ jobId: job.id, job: job.name, ms: Date.now() - started }, 'Billing job done');
   }
 }

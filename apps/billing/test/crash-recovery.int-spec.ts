@@ -50,6 +50,8 @@ describe('billing worker process: SIGKILL in the middle of a roll-up', () => {
         AUTH_SECRET: process.env.AUTH_SECRET,
         CREDENTIALS_ENCRYPTION_KEYS: process.env.CREDENTIALS_ENCRYPTION_KEYS,
         LOG_LEVEL: 'info',
+        // Its /healthz, /readyz and /metrics on any free port: never clashes with a worker already running here.
+        PORT: '0',
         // Small batches, one at a time, every second: many transactions, so the kill lands between
         // committed ones and pending ones.
         BILLING_ROLLUP_INTERVAL_SECONDS: '1',

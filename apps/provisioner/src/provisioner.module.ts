@@ -3,6 +3,7 @@ import { AuditModule } from '@streamplane/audit';
 import { ConfigModule, type AppConfig } from '@streamplane/config';
 import { DbModule } from '@streamplane/db';
 import { ProvisioningModule, UpgradeProposer, type ClusterHealthProbe } from '@streamplane/deployments';
+import { PipelineWorkloadsModule } from '@streamplane/pipelines';
 import type { StackEngine } from '@streamplane/provisioning';
 import { PROVISIONING_JOB_HANDLERS } from './jobs/job-handlers';
 import { OperationRunJob } from './jobs/operation-run.job';
@@ -26,6 +27,8 @@ export class ProvisionerModule {
         DbModule,
         AuditModule,
         ProvisioningModule.forRoot(config, overrides.engine, overrides.healthProbe),
+        // Every run carries the deployment's pipelines, and their operations settle them.
+        PipelineWorkloadsModule,
       ],
       providers: [
         OperationRunJob,

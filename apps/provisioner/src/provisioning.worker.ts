@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectConfig, type AppConfig } from '@streamplane/config';
 import {
   OperationRunner,
@@ -8,6 +8,14 @@ import {
   type OperationRunPayload,
   type ProvisioningJobs,
 } from '@streamplane/deployments';
+import {
+  ATTR_DEPLOYMENT_ID,
+  ATTR_OPERATION_ID,
+  ATTR_ORG_ID,
+  Metrics,
+  runJobInSpan,
+} from '@streamplane/observability';
+import { recordJobDurations } from '@streamplane/workers';
 import { Worker, type Job } from 'bullmq';
 import {
   PROVISIONING_JOB_HANDLERS,
@@ -34,6 +42,8 @@ export class ProvisioningWorker {
     @InjectConfig() private readonly config: AppConfig,
     @Inject(PROVISIONING_JOB_HANDLERS) handlers: ProvisioningJobHandler[],
     private readonly runner: OperationRunner,
+    // The process' registry (create-provisioner.ts); absent when the module is built without one.
+    @Optional() private readonly metrics?: Metrics,
   ) {
     // At construction, so a mismatch stops the process before it takes any job.
     this.handlers = handlersByJobName(PROVISIONING_JOB_NAMES, handlers);
@@ -66,6 +76,7 @@ export class ProvisioningWorker {
         void this.runner.abandon(job.data, `The job was abandoned by the queue: ${error.message}`);
       }
     });
+    if (this.metrics) recordJobDurations(worker, this.metrics);
     this.worker = worker;
     await worker.waitUntilReady();
     worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'Provisioning worker stopped'));
@@ -73,6 +84,11 @@ export class ProvisioningWorker {
       { queue: PROVISIONING_QUEUE, concurrency: settings.concurrency, jobs: [...this.handlers.keys()] },
       'Provisioner taking jobs',
     );
+  }
+
+  /** For /readyz: the worker was started and neither stopped nor broke off. */
+  isRunning(): boolean {
+    return this.worker?.isRunning() ?? false;
   }
 
   /**
@@ -88,10 +104,21 @@ export class ProvisioningWorker {
     this.logger.log('Provisioner stopped taking jobs');
   }
 
+  /**
+   * Each run of a job is a CONSUMER span that continues the trace of the request that enqueued it (the
+   * trace context in its data); the StackEngine's spans are its children.
+   */
   private async process(job: AnyProvisioningJob, token?: string, signal?: AbortSignal): Promise<void> {
     const handler = this.handlers.get(job.name);
     if (!handler) throw new Error(`No handler for job '${job.name}'`); // unreachable: checked at start
-    await handler.handle(job, token, signal);
+    const attributes = isOperationRun(job)
+      ? {
+          [ATTR_OPERATION_ID]: job.data.operationId,
+          [ATTR_DEPLOYMENT_ID]: job.data.deploymentId,
+          [ATTR_ORG_ID]: job.data.orgId,
+        }
+      : {};
+    await runJobInSpan(job, attributes, () => handler.handle(job, token, signal));
   }
 }
 

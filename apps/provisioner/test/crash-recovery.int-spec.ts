@@ -53,6 +53,8 @@ describe('provisioner processes: SIGKILL mid-run and graceful shutdown', () => {
         AUTH_SECRET: process.env.AUTH_SECRET,
         CREDENTIALS_ENCRYPTION_KEYS: process.env.CREDENTIALS_ENCRYPTION_KEYS,
         CLOUD_ENGINE: 'local',
+        // Any free port for the worker's health and metrics server.
+        PORT: '0',
         LOG_LEVEL: 'info',
         LOCAL_ENGINE_STATE_DIR: stateDirectory,
         // A cluster takes ~2 s, a whole deployment several seconds: long enough to be killed half-way.

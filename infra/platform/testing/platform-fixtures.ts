@@ -43,7 +43,7 @@ export function makePlatformArgs(spec: DeploymentSpec): PlatformArgs {
     spec,
     cluster: makeClusterOutputs(spec.cloud),
     agent: {
-      image: 'ghcr.io/streamplane/agent:1.0.0',
+      image: 'streamplane/agent:1.0.0',
       controlPlaneUrl: 'https://api.streamplane.example',
       token: pulumi.secret(TEST_AGENT_TOKEN),
     },

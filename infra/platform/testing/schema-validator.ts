@@ -75,6 +75,11 @@ function strictCopy(node: Json): Json {
   }
   if (
     copy.properties &&
+    // A `oneOf` branch like `{properties: {certificate: {}}, required: [certificate]}` only constrains the
+    // object its parent describes (Strimzi's trustedCertificates); closing it would reject the parent's members.
+    Object.values(copy.properties as Record<string, Json>).some(
+      (member) => !member || typeof member !== 'object' || Object.keys(member).length > 0,
+    ) &&
     copy.additionalProperties === undefined &&
     copy['x-kubernetes-preserve-unknown-fields'] !== true
   ) {

@@ -18,6 +18,18 @@ describe('loadConfig', () => {
     expect(config.auth.cookieSecure).toBe(false);
   });
 
+  it('gives each worker a port of its own unless PORT is set (Kubernetes: one pod, one port)', () => {
+    expect(loadConfig(valid).workerHttp).toEqual({
+      host: '127.0.0.1',
+      port: { provisioner: 9464, billing: 9465 },
+    });
+    expect(loadConfig({ ...valid, HOST: '0.0.0.0', PORT: '3000' }).workerHttp).toEqual({
+      host: '0.0.0.0',
+      port: { provisioner: 3000, billing: 3000 },
+    });
+    expect(loadConfig({ ...valid, PORT: '0' }).workerHttp.port).toEqual({ provisioner: 0, billing: 0 });
+  });
+
   it('names every missing or malformed variable', () => {
     const attempt = () => loadConfig({ PORT: 'eighty', REDIS_URL: 'http://nope' });
     expect(attempt).toThrow(ConfigError);

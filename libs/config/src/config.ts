@@ -68,10 +68,49 @@ const variableNames = z.string().transform((value, ctx) => {
   return [...new Set(names)];
 });
 
+/**
+ * `OTEL_EXPORTER_OTLP_HEADERS=api-key=…,x-tenant=ops`: headers of every OTLP request (a collector's or a
+ * vendor's credentials), in the OpenTelemetry format (comma-separated `key=value`, values URL-encoded).
+ * Problems are described without echoing any value.
+ */
+const otlpHeaders = z.string().transform((value, ctx) => {
+  const headers: Record<string, string> = {};
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .forEach((entry, index) => {
+      const equals = entry.indexOf('=');
+      const key = equals > 0 ? entry.slice(0, equals).trim() : '';
+      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) {
+        ctx.addIssue({ code: 'custom', message: `entry ${index + 1} must be <header name>=<value>` });
+        return;
+      }
+      try {
+        headers[key] = decodeURIComponent(entry.slice(equals + 1).trim());
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `entry ${index + 1} (${key}) is not URL-encoded` });
+      }
+    });
+  return headers;
+});
+
+/** The samplers of the OpenTelemetry specification (OTEL_TRACES_SAMPLER) that take at most a ratio. */
+export const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type TraceSamplerName = (typeof TRACE_SAMPLERS)[number];
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // 0: any free port (tests). Also the workers' port when set (see workerPorts).
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }),
@@ -146,8 +185,9 @@ const EnvSchema = z.object({
   PULUMI_HOME: z.string().min(1).optional(),
   PULUMI_COMMAND_ROOT: z.string().min(1).optional(),
   PULUMI_WORK_ROOT: z.string().min(1).optional(),
-  AGENT_IMAGE: z.string().min(1).default('ghcr.io/streamplane/agent:0.1.0'),
+  AGENT_IMAGE: z.string().min(1).default('streamplane/agent:0.1.0'),
   AGENT_CONTROL_PLANE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PIPELINE_RUNNER_IMAGE: z.string().min(1).default('streamplane/pipeline-runner:0.1.0'),
   // The billing worker (apps/billing): its schedules and the hourly roll-up.
   BILLING_ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   BILLING_ROLLUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
@@ -187,6 +227,16 @@ const EnvSchema = z.object({
     .max(3600)
     .refine((seconds) => 3600 % seconds === 0, 'must divide 3600 (an hour holds whole intervals)')
     .default(10),
+  // OpenTelemetry tracing (libs/observability/src/tracing), under the specification's own variable names.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s):// URL' })
+    .optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: otlpHeaders.optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).max(128).optional(),
+  OTEL_TRACES_SAMPLER: z.enum(TRACE_SAMPLERS).default('parentbased_traceidratio'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 });
 
 export type Environment = z.input<typeof EnvSchema>;
@@ -219,6 +269,12 @@ export interface PulumiEngineSettings {
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number; trustProxy: boolean };
+  /**
+   * The workers' own HTTP endpoints (/healthz, /readyz, /metrics; libs/workers), on HOST. PORT when it is set
+   * (on Kubernetes every pod has its own network, so the same PORT as the api's); otherwise a default per
+   * worker (WORKER_DEFAULT_PORTS), so that `npm start` runs the api and both workers side by side.
+   */
+  workerHttp: { host: string; port: Record<WorkerName, number> };
   log: { level: string };
   database: { url: string };
   redis: { url: string; keyPrefix: string };
@@ -289,6 +345,8 @@ export interface AppConfig {
       image: string;
       controlPlaneUrl: string;
     };
+    /** The container image every pipeline stage runs (libs/pipelines); the stage's kind selects its code. */
+    pipelineRunnerImage: string;
   };
   billing: {
     rollup: {
@@ -350,7 +408,32 @@ export interface AppConfig {
     /** Usage is reported per interval of this length (dividing an hour), at its end. */
     intervalSeconds: number;
   };
+  tracing: TracingConfig;
 }
+
+/** OpenTelemetry tracing of every process (libs/observability startTracing). */
+export interface TracingConfig {
+  /**
+   * Where spans go over OTLP/HTTP: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, or OTEL_EXPORTER_OTLP_ENDPOINT
+   * with `/v1/traces` appended (the specification's rule). Unset: no span is recorded at all.
+   */
+  otlpTracesUrl?: string;
+  /** Headers of each export request (credentials of a collector or vendor): never logged. */
+  otlpHeaders: Record<string, string>;
+  /** OTEL_SERVICE_NAME: replaces the process's own name (streamplane-api, -provisioner, -billing). */
+  serviceName?: string;
+  sampler: TraceSamplerName;
+  /** The ratio of the `*traceidratio` samplers (OTEL_TRACES_SAMPLER_ARG), 0..1. */
+  samplerRatio: number;
+}
+
+export type WorkerName = 'provisioner' | 'billing';
+
+/** Where each worker serves /healthz, /readyz and /metrics when PORT is not set (9464: Prometheus exporters' usual port). */
+export const WORKER_DEFAULT_PORTS: Readonly<Record<WorkerName, number>> = {
+  provisioner: 9464,
+  billing: 9465,
+};
 
 /** Shown in grant policies under the local engine, which never calls AWS. */
 export const PLACEHOLDER_AWS_ACCOUNT_ID = '000000000000';
@@ -391,6 +474,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
       bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
+    },
+    workerHttp: {
+      host: e.HOST,
+      port:
+        env.PORT === undefined || env.PORT === ''
+          ? { ...WORKER_DEFAULT_PORTS }
+          : { provisioner: e.PORT, billing: e.PORT },
     },
     log: { level: e.LOG_LEVEL },
     database: { url: e.DATABASE_URL },
@@ -459,6 +549,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         image: e.AGENT_IMAGE,
         controlPlaneUrl: (e.AGENT_CONTROL_PLANE_URL ?? e.PUBLIC_URL).replace(/\/$/, ''),
       },
+      pipelineRunnerImage: e.PIPELINE_RUNNER_IMAGE,
     },
     billing: {
       rollup: {
@@ -488,6 +579,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dbPoolSize: e.INGEST_DB_POOL_SIZE,
     },
     agentSimulator: { intervalSeconds: e.AGENT_SIMULATOR_INTERVAL_SECONDS },
+    tracing: {
+      otlpTracesUrl:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (e.OTEL_EXPORTER_OTLP_ENDPOINT && `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`),
+      otlpHeaders: { ...e.OTEL_EXPORTER_OTLP_HEADERS, ...e.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
+      serviceName: e.OTEL_SERVICE_NAME,
+      sampler: e.OTEL_TRACES_SAMPLER,
+      samplerRatio: e.OTEL_TRACES_SAMPLER_ARG,
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from '@streamplane/deployment-spec';
 import { parseInput } from '@streamplane/errors';
 import type { PlannedResource, StackEngine } from '@streamplane/provisioning';
+import { StackWorkloads, type StackWorkloadContribution } from './provisioning/stack-workloads';
 import { randomUUID } from 'node:crypto';
 import { specOf } from './deployment-columns';
 import { DeploymentsService } from './deployments.service';
@@ -21,7 +22,7 @@ import { DeploymentChangeInput, type DeploymentChange } from './dto/deployment.i
 export const PREVIEW_ENGINE = Symbol('PREVIEW_ENGINE');
 
 /** A placeholder for the agent's token: a preview plans resources, it never deploys the agent. */
-const PREVIEW_AGENT = { image: 'ghcr.io/streamplane/agent:preview', token: 'preview-only-not-a-token' };
+const PREVIEW_AGENT = { image: 'streamplane/agent:preview', token: 'preview-only-not-a-token' };
 
 export interface DeploymentPreview {
   spec: DeploymentSpec;
@@ -49,6 +50,7 @@ export class DeploymentPreviewService {
     @Inject(PREVIEW_ENGINE) private readonly engine: StackEngine,
     private readonly deployments: DeploymentsService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly workloads: StackWorkloads,
   ) {}
 
   async preview(_principal: Principal, rawSpec: unknown): Promise<DeploymentPreview> {
@@ -67,7 +69,9 @@ export class DeploymentPreviewService {
     const current = specOf(deployment);
     const next = parseDeploymentSpec({ ...current, ...change });
     validateSpecChange(current, next);
-    const [before, after] = [await this.plan(current), await this.plan(next)];
+    // The deployment's workloads (pipelines) as they are applied: on both sides, like every real run.
+    const workloads = await this.workloads.contributions(deployment, null);
+    const [before, after] = [await this.plan(current, workloads), await this.plan(next, workloads)];
     const beforeUrns = new Set(before.map((r) => r.urn));
     const afterUrns = new Set(after.map((r) => r.urn));
     return {
@@ -84,7 +88,10 @@ export class DeploymentPreviewService {
   }
 
   /** The resources a fresh stack for `spec` would get, in the order an `up` would create them. */
-  private async plan(spec: DeploymentSpec): Promise<PlannedResource[]> {
+  private async plan(
+    spec: DeploymentSpec,
+    workloads: StackWorkloadContribution = {},
+  ): Promise<PlannedResource[]> {
     const deploymentId = randomUUID();
     const result = await this.engine.preview({
       stackName: `preview-${deploymentId}`,
@@ -92,6 +99,7 @@ export class DeploymentPreviewService {
         deploymentId,
         spec,
         agent: { ...PREVIEW_AGENT, controlPlaneUrl: this.config.http.publicUrl },
+        ...workloads,
       },
       onEvent: () => undefined,
     });

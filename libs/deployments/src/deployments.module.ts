@@ -8,6 +8,7 @@ import { OperationDispatcher } from './operations/operation-dispatcher';
 import { DeploymentEventPublisher } from './provisioning/deployment-event-publisher';
 import { ProvisioningProducer } from './provisioning/provisioning-producer';
 import { UpgradesService } from './upgrades.service';
+import { StackWorkloadsModule } from './provisioning/stack-workloads';
 
 /**
  * Deployments for the api: reads, previews and the mutations that queue operations. The worker side
@@ -15,7 +16,7 @@ import { UpgradesService } from './upgrades.service';
  * the same program's exact resource graph without credentials or a cloud.
  */
 @Module({
-  imports: [AuditModule, AgentTokensModule],
+  imports: [AuditModule, AgentTokensModule, StackWorkloadsModule],
   providers: [
     DeploymentsService,
     DeploymentPreviewService,

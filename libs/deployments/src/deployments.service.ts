@@ -16,7 +16,7 @@ import {
   type ResourceEvent,
 } from '@streamplane/db';
 import { parseDeploymentSpec, validateSpecChange, type DeploymentSpec } from '@streamplane/deployment-spec';
-import { parseInput } from '@streamplane/errors';
+import { DomainError, ErrorKind, parseInput } from '@streamplane/errors';
 import { AgentTokensService } from '@streamplane/metering';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -298,6 +298,21 @@ export class DeploymentsService {
           );
         }
         await this.assertNoActiveOperation(tx, deployment);
+        // The other deployment's MirrorMaker 2 would mirror from (or into) nothing: the link goes first.
+        const link = await tx.replicationLink.findFirst({
+          where: {
+            live: true,
+            OR: [{ sourceDeploymentId: deployment.id }, { targetDeploymentId: deployment.id }],
+          },
+          select: { id: true },
+        });
+        if (link) {
+          throw new DomainError(
+            ErrorKind.CONFLICT,
+            'DEPLOYMENT_HAS_REPLICATION_LINKS',
+            `${deployment.name} is part of replication link ${link.id}: delete the link (deleteReplicationLink) before destroying the deployment.`,
+          );
+        }
         const operation = await this.newOperation(
           tx,
           principal,

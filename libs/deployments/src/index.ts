@@ -26,5 +26,7 @@ export * from './provisioning/operation-store';
 export * from './provisioning/provisioning.module';
 export * from './provisioning/resource-event-writer';
 export * from './provisioning/stack-engine.provider';
+export * from './provisioning/tracing-stack-engine';
 export * from './provisioning/stack-engine.module';
 export * from './provisioning/credentialed-stack-engine';
+export * from './provisioning/stack-workloads';

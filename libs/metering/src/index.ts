@@ -4,6 +4,7 @@ export * from './agent-tokens/agent-tokens.service';
 export * from './agent-tokens/reencrypt-agent-tokens';
 export * from './counters/usage-counters';
 export * from './decimal/nanos';
+export * from './ingest/ingest-batch';
 export * from './ingest/ingest-rate-limiter';
 export * from './ingest/usage-event';
 export * from './ingest/usage-event.store';

@@ -1,11 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, type AppConfig } from '@streamplane/config';
+import { ConfigError, loadConfig, type AppConfig, type WorkerName } from '@streamplane/config';
+import { startWorkerEndpoints, type WorkerHealth } from './worker-endpoints';
 
 export interface WorkerProcessOptions {
-  /** For messages on stderr, e.g. "provisioner". */
-  name: string;
-  /** Builds and starts the worker; `close()` stops taking jobs, stops running ones at a safe point, closes connections. */
-  start(config: AppConfig): Promise<{ close(): Promise<void> }>;
+  /** For messages on stderr, and which of config.workerHttp's ports it serves on. */
+  name: WorkerName;
+  /**
+   * Builds and starts the worker; `close()` stops taking jobs, stops running ones at a safe point, closes
+   * connections; `health` is what its /readyz checks and its /metrics exports.
+   */
+  start(config: AppConfig): Promise<{ close(): Promise<void>; health: WorkerHealth }>;
   /** How long a graceful shutdown may take before the process exits 1. */
   shutdownTimeoutSeconds(config: AppConfig): number;
   /** Logged when the first signal arrives: what the worker does with its running jobs. */
@@ -14,7 +18,9 @@ export interface WorkerProcessOptions {
 
 /**
  * The life of a worker process (provisioner, billing): a bad configuration exits 78 (EX_CONFIG) naming each
- * variable; SIGTERM/SIGINT close the worker and exit 0; a second signal, or a shutdown longer than the
+ * variable; /healthz, /readyz and /metrics are served on HOST and the worker's port (config.workerHttp) from
+ * before the worker connects until it exits (a port in use exits 1 before any job is taken); SIGTERM/SIGINT
+ * turn /readyz to 503, close the worker and exit 0; a second signal, or a shutdown longer than the
  * timeout, exits 1 at once — whatever was running is recovered by the queue and by PostgreSQL (rolled-back
  * transactions, released advisory locks) when the connections die.
  */
@@ -31,7 +37,16 @@ export function runWorkerProcess(options: WorkerProcessOptions): void {
       }
       throw error;
     }
+    const endpoints = await startWorkerEndpoints({
+      host: config.workerHttp.host,
+      port: config.workerHttp.port[options.name],
+    });
     const worker = await options.start(config);
+    endpoints.serve(worker.health);
+    new Logger('WorkerEndpoints').log(
+      { url: endpoints.url, port: endpoints.port },
+      'Serving /healthz, /readyz and /metrics',
+    );
     const timeoutMs = options.shutdownTimeoutSeconds(config) * 1000;
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -42,6 +57,7 @@ export function runWorkerProcess(options: WorkerProcessOptions): void {
         console.error(`${tag} shutdown took longer than ${timeoutMs} ms; exiting`);
         process.exit(1);
       }, timeoutMs).unref();
+      endpoints.stopping();
       worker.close().then(
         () => process.exit(0),
         (error: unknown) => {

@@ -7,9 +7,15 @@ import { AgentTokensService } from '@streamplane/metering';
 import { createLogger, PinoNestLogger } from '@streamplane/observability';
 import { SecretsModule } from '@streamplane/secrets';
 import type { DestinationStream } from 'pino';
-import { DEFAULT_INGEST_CLIENT_OPTIONS, IngestClient, type IngestClientOptions } from './ingest-client';
+import { simulatorSpoolDir } from '../config/agent-config';
+import { systemClock, type AgentClock } from '../measure/agent-clock';
+import { DEFAULT_INGEST_CLIENT_OPTIONS, type IngestClientOptions } from '../reporting/ingest-client';
+import {
+  DEFAULT_SIMULATED_AGENTS_OPTIONS,
+  SimulatedAgents,
+  type SimulatedAgentsOptions,
+} from './simulated-agents';
 import { SimulatedDeployments } from './simulated-deployments';
-import { DEFAULT_SIMULATOR_OPTIONS, UsageSimulator, type UsageSimulatorOptions } from './usage-simulator';
 
 /**
  * The simulator's process: PostgreSQL (the deployments, and agent tokens through AgentTokensService) and
@@ -36,12 +42,14 @@ export interface AgentSimulatorOptions {
   /** The api's base URL; default AGENT_CONTROL_PLANE_URL (else PUBLIC_URL). */
   controlPlaneUrl?: string;
   client?: Partial<IngestClientOptions>;
-  simulator?: Partial<UsageSimulatorOptions>;
+  simulator?: Partial<Omit<SimulatedAgentsOptions, 'client' | 'controlPlaneUrl'>>;
+  /** The agents' clocks (tests move time themselves). */
+  clock?: AgentClock;
 }
 
 export interface AgentSimulator {
   app: INestApplicationContext;
-  simulator: UsageSimulator;
+  simulator: SimulatedAgents;
   close(): Promise<void>;
 }
 
@@ -59,19 +67,18 @@ export async function startAgentSimulator(
   });
   await app.init();
   const baseUrl = (options.controlPlaneUrl ?? config.provisioning.agent.controlPlaneUrl).replace(/\/$/, '');
-  const client = new IngestClient(`${baseUrl}/v1/ingest/events`, {
-    ...DEFAULT_INGEST_CLIENT_OPTIONS,
-    ...options.client,
-  });
-  const simulator = new UsageSimulator(
+  const simulator = new SimulatedAgents(
     app.get(SimulatedDeployments),
     app.get(AgentTokensService),
-    client,
+    options.clock ?? systemClock,
     logger,
     {
-      ...DEFAULT_SIMULATOR_OPTIONS,
+      ...DEFAULT_SIMULATED_AGENTS_OPTIONS,
       intervalSeconds: config.agentSimulator.intervalSeconds,
+      spoolDir: simulatorSpoolDir(),
       ...options.simulator,
+      controlPlaneUrl: baseUrl,
+      client: { ...DEFAULT_INGEST_CLIENT_OPTIONS, ...options.client },
     },
   );
   if (options.autoStart ?? true) simulator.start();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DeploymentStatus, PrismaService, StackEngineKind } from '@streamplane/db';
-import type { DeploymentSource } from './usage-simulator';
-import type { SimulatedDeployment } from './usage-model';
+import type { DeploymentSource } from './simulated-agents';
+import type { SimulatedDeployment } from './traffic-model';
 
 /**
  * The deployments whose usage is simulated: those on the `local` engine whose (simulated) cluster runs —

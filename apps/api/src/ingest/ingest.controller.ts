@@ -3,9 +3,13 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   AgentTokensService,
   ingestFormatOf,
+  mergeIngestOutcomes,
+  splitBatch,
   UsageIngestService,
   type IngestResult,
 } from '@streamplane/metering';
+import { Metrics } from '@streamplane/observability';
+import { isTelemetryEvent, TelemetryIngestService } from '@streamplane/telemetry';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/access.decorators';
 
@@ -13,7 +17,7 @@ import { Public } from '../auth/access.decorators';
 export const INGEST_ROUTE_CONFIG = { ingestEvents: true } as const;
 
 /**
- * Usage from the data-plane agents. Not a user's or an API token's endpoint: the caller is a deployment,
+ * Usage and telemetry (heartbeats, pipeline checkpoints) from the data-plane agents, mixed in one batch. Not a user's or an API token's endpoint: the caller is a deployment,
  * authenticated here by its agent token (`Authorization: Bearer sp_agt_…`), so the user access guard
  * treats the route as public and this handler refuses anything without a valid agent token.
  */
@@ -21,7 +25,9 @@ export const INGEST_ROUTE_CONFIG = { ingestEvents: true } as const;
 export class IngestController {
   constructor(
     private readonly agentTokens: AgentTokensService,
-    private readonly ingest: UsageIngestService,
+    private readonly usage: UsageIngestService,
+    private readonly telemetry: TelemetryIngestService,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -36,7 +42,16 @@ export class IngestController {
   async events(@Req() request: FastifyRequest, @Body() body: unknown): Promise<IngestResult> {
     const format = ingestFormatOf(request.headers['content-type']);
     const agent = await this.agentTokens.authenticate(bearerOf(request.headers.authorization));
-    return this.ingest.ingest(agent, format, typeof body === 'string' ? body : '');
+    await this.usage.admit(agent);
+    const items = this.usage.parse(format, typeof body === 'string' ? body : '');
+    // Parsed once; each path validates its own events, positions stay the batch's.
+    const [usage, telemetry] = splitBatch(items, isTelemetryEvent);
+    const result = mergeIngestOutcomes(
+      await this.usage.ingestPart(agent, usage),
+      await this.telemetry.ingestPart(agent, telemetry),
+    );
+    this.metrics.recordIngest(result);
+    return result;
   }
 }
 

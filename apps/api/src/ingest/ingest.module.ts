@@ -2,12 +2,13 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectConfig, type AppConfig } from '@streamplane/config';
 import { MeteringModule } from '@streamplane/metering';
+import { TelemetryModule } from '@streamplane/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { IngestController } from './ingest.controller';
 import { installIngestHttp } from './ingest-http';
 
-/** POST /v1/ingest/events: usage CloudEvents from the deployments' agents. */
-@Module({ imports: [MeteringModule], controllers: [IngestController] })
+/** POST /v1/ingest/events: usage and telemetry CloudEvents from the deployments' agents. */
+@Module({ imports: [MeteringModule, TelemetryModule], controllers: [IngestController] })
 export class IngestModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,

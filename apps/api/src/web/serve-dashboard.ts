@@ -4,8 +4,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** The built dashboard (`npm run web:build` writes it). */
-export const DASHBOARD_DIST = resolve(__dirname, '../../../web/dist');
+/**
+ * The built dashboard: `web` beside the running script in the production bundle (dist/apps/api, where the
+ * build copies it), else apps/web/dist, which `npm run web:build` writes (`__dirname` is the bundle's folder
+ * once bundled, this file's otherwise).
+ */
+export const DASHBOARD_DIST = existsSync(join(__dirname, 'web', 'index.html'))
+  ? join(__dirname, 'web')
+  : resolve(__dirname, '../../../web/dist');
 
 /** Paths the api answers itself: the dashboard never shadows them, so an unknown one stays a typed 404. */
 const API_PATHS = ['/graphql', '/graphiql', '/v1', '/healthz', '/readyz', '/metrics'];

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RollupService } from '@streamplane/billing';
+import { Metrics } from '@streamplane/observability';
+import { measuredRollup } from '../metrics/measured-rollup';
 import type { BillingJobHandler } from './job-handlers';
 
 /**
@@ -10,9 +12,12 @@ import type { BillingJobHandler } from './job-handlers';
 export class UsageRollupJob implements BillingJobHandler<'usage.rollup'> {
   readonly jobName = 'usage.rollup' as const;
 
-  constructor(private readonly rollup: RollupService) {}
+  constructor(
+    private readonly rollup: RollupService,
+    private readonly metrics: Metrics,
+  ) {}
 
   async handle(_job: unknown, signal: AbortSignal | undefined): Promise<void> {
-    await this.rollup.rollUpPending({ signal });
+    await measuredRollup(this.rollup, this.metrics, signal);
   }
 }

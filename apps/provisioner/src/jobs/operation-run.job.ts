@@ -1,5 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { OperationRunner, type OperationRunPayload } from '@streamplane/deployments';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { PrismaService } from '@streamplane/db';
+import {
+  OperationRunner,
+  type OperationRunPayload,
+  type OperationRunOutcome,
+} from '@streamplane/deployments';
+import { Metrics } from '@streamplane/observability';
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { ProvisioningJobHandler } from './job-handlers';
 
@@ -17,7 +23,12 @@ export class OperationRunJob implements ProvisioningJobHandler<'operation.run'> 
   readonly jobName = 'operation.run' as const;
   private readonly logger = new Logger(OperationRunJob.name);
 
-  constructor(private readonly runner: OperationRunner) {}
+  constructor(
+    private readonly runner: OperationRunner,
+    private readonly prisma: PrismaService,
+    // The process' registry (create-provisioner.ts); absent when the module is built without one.
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
 
   async handle(
     job: Job<OperationRunPayload, void, 'operation.run'>,
@@ -29,6 +40,7 @@ export class OperationRunJob implements ProvisioningJobHandler<'operation.run'> 
       attempts: job.opts.attempts ?? 1,
       shutdown: signal,
     });
+    await this.countOperation(job.data, outcome);
     switch (outcome.kind) {
       case 'done':
         this.logger.log({ jobId: job.id, status: outcome.status, detail: outcome.detail }, 'Job done');
@@ -44,6 +56,32 @@ export class OperationRunJob implements ProvisioningJobHandler<'operation.run'> 
       case 'handed-back':
         await job.moveToWait(token);
         throw new WaitingError('handed back: the worker is shutting down');
+    }
+  }
+
+  /**
+   * `streamplane_operations_total{type, outcome}`: an operation that ended (SUCCEEDED, FAILED, CANCELLED, as
+   * PostgreSQL now has it) or whose attempt failed and will be retried (`retried`). Skipped, deferred and
+   * handed-back runs did not end anything. The type is read back (the job carries only ids); a failure to
+   * read it never fails the job.
+   */
+  private async countOperation(payload: OperationRunPayload, outcome: OperationRunOutcome): Promise<void> {
+    if (!this.metrics) return;
+    const ended =
+      (outcome.kind === 'done' && outcome.status !== 'SKIPPED') || outcome.kind === 'unrecoverable';
+    if (!ended && outcome.kind !== 'retry') return;
+    try {
+      const operation = await this.prisma.operation.findUnique({
+        where: { id: payload.operationId },
+        select: { type: true, status: true },
+      });
+      if (!operation) return;
+      const final = ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(operation.status);
+      if (ended && !final) return;
+      const result = ended ? operation.status.toLowerCase() : 'retried';
+      this.metrics.operations.inc({ type: operation.type.toLowerCase(), outcome: result });
+    } catch (error) {
+      this.logger.warn({ err: error, operationId: payload.operationId }, 'Could not count the operation');
     }
   }
 }

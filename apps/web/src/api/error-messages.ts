@@ -57,6 +57,37 @@ const ADVICE: Record<string, string> = {
   INVALID_MAINTENANCE_WINDOW: 'Choose a window that starts in the future and lasts one hour to a week.',
   INVALID_DEPLOYMENT_SPEC: 'Some settings are not valid. Fix the fields marked below.',
   SPEC_CHANGE_NOT_ALLOWED: 'A running deployment cannot take this change.',
+  // Pipelines
+  INVALID_PIPELINE: 'Some stages are not valid. Fix the fields marked below.',
+  INVALID_TOPIC_NAME:
+    'A topic name is not valid: use 1 to 249 letters, digits, dots, underscores or dashes. Fix the marked field.',
+  UNKNOWN_STAGE_KIND: 'A stage has a kind Streamplane does not know. Pick one from the list.',
+  INVALID_JSON_SCHEMA: 'A JSON Schema does not compile. Fix the schema in the marked stage.',
+  PIPELINE_CYCLE:
+    'The pipeline would feed its own input through another pipeline (a loop). Write to a topic no pipeline reads from here.',
+  SINK_WRITES_SOURCE: 'The sink writes the topic the pipeline reads. Pick another topic for the sink.',
+  TOPIC_TAKEN: 'Another pipeline writes this topic already. Name the stage’s topic differently.',
+  DEPLOYMENT_NOT_RUNNING: 'The deployment is not running. Wait until it runs (or fix it), then try again.',
+  PIPELINE_NAME_TAKEN: 'A pipeline with this name exists on the deployment. Choose a different name.',
+  PIPELINE_NOT_FOUND: 'That pipeline does not exist.',
+  PIPELINE_BUSY: 'A change of this pipeline is running. Wait for it to finish, then try again.',
+  PIPELINE_NOT_CHANGEABLE: 'The pipeline cannot take this change in its current state.',
+  // Replication links
+  INVALID_REPLICATION_LINK: 'Some settings of the link are not valid. Fix the fields marked below.',
+  INVALID_TOPIC_PATTERN: 'A pattern is not valid: use a name, a prefix ending in *, or * alone.',
+  SAME_DEPLOYMENT: 'A deployment cannot replicate to itself. Pick two different deployments.',
+  SAME_REGION: 'Both deployments are in the same region. Pick deployments in different regions.',
+  EXTERNAL_LISTENER_REQUIRED:
+    'Mirroring across regions needs the external listener. Enable it on the named deployment, then try again.',
+  SCRAM_REQUIRED: 'Mirroring needs SCRAM-SHA-512 client authentication on both deployments.',
+  IDENTITY_NAMING_ONE_WAY_ONLY: 'Same topic names work one way only. Use prefixed names for a two-way link.',
+  LINK_EXISTS: 'These deployments are linked already. Change or delete the existing link instead.',
+  LINK_NOT_FOUND: 'That replication link does not exist.',
+  LINK_BUSY: 'A change of this link is running. Wait for it to finish, then try again.',
+  LINK_NOT_CHANGEABLE: 'The link cannot take this step in its current state.',
+  FAILOVER_PRECHECKS_FAILED:
+    'The pre-checks failed: mirroring has not caught up. Wait and try again, or force the switch.',
+  DEPLOYMENT_HAS_REPLICATION_LINKS: 'The deployment is part of a replication link. Delete the link first.',
   // Input and transport
   INVALID_INPUT: 'Some values are not valid. Fix the fields marked below.',
   GRAPHQL_VALIDATION_FAILED: 'The dashboard sent a request the api does not understand. Reload the page.',

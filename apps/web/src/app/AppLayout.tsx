@@ -6,6 +6,7 @@ import {
   IconCloud,
   IconLayoutDashboard,
   IconReceipt,
+  IconArrowsExchange,
 } from '@tabler/icons-react';
 import { Suspense } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
@@ -20,7 +21,13 @@ const NAV = [
     to: '/',
     label: 'Overview',
     icon: IconLayoutDashboard,
-    match: (path: string) => path === '/' || path.startsWith('/deployments'),
+    match: (path: string) => path === '/' || path.startsWith('/deployments') || path.startsWith('/pipelines'),
+  },
+  {
+    to: '/replication',
+    label: 'Replication',
+    icon: IconArrowsExchange,
+    match: (path: string) => path.startsWith('/replication'),
   },
   {
     to: '/cloud-accounts',

@@ -11,11 +11,19 @@ import { DeploymentPage } from '../deployments/DeploymentPage';
 import { NewDeploymentPage } from '../deployments/NewDeploymentPage';
 import { OverviewPage } from '../deployments/OverviewPage';
 import { OrganizationPage } from '../organization/OrganizationPage';
+import { NewPipelinePage } from '../pipelines/NewPipelinePage';
 import { AppLayout } from './AppLayout';
 import { NotFoundPage } from './NotFoundPage';
 
 // The charts (recharts) and date pickers are only needed on these pages: loaded when first visited.
 const UsagePage = lazy(() => import('../usage/UsagePage').then((module) => ({ default: module.UsagePage })));
+// The pipeline page draws live charts: loaded with recharts, when first visited.
+const PipelinePage = lazy(() =>
+  import('../pipelines/PipelinePage').then((module) => ({ default: module.PipelinePage })),
+);
+const ReplicationPage = lazy(() =>
+  import('../replication/ReplicationPage').then((module) => ({ default: module.ReplicationPage })),
+);
 const BillingPage = lazy(() =>
   import('../billing/BillingPage').then((module) => ({ default: module.BillingPage })),
 );
@@ -38,6 +46,9 @@ export const routes: RouteObject[] = [
           { index: true, element: <OverviewPage /> },
           { path: '/deployments/new', element: <NewDeploymentPage /> },
           { path: '/deployments/:deploymentId', element: <DeploymentPage /> },
+          { path: '/deployments/:deploymentId/pipelines/new', element: <NewPipelinePage /> },
+          { path: '/pipelines/:pipelineId', element: <PipelinePage /> },
+          { path: '/replication', element: <ReplicationPage /> },
           { path: '/cloud-accounts', element: <CloudAccountsPage /> },
           { path: '/cloud-accounts/connect', element: <ConnectCloudAccountPage /> },
           { path: '/cloud-accounts/:cloudAccountId', element: <CloudAccountPage /> },

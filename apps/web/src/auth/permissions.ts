@@ -41,6 +41,18 @@ export const REQUIRED_ROLE = {
   'Query.invoices': 'ADMIN',
   'Query.invoice': 'ADMIN',
   'Mutation.markNotificationRead': 'MEMBER',
+  'Mutation.createPipeline': 'MEMBER',
+  'Mutation.updatePipeline': 'MEMBER',
+  'Mutation.deployPipeline': 'MEMBER',
+  'Mutation.pausePipeline': 'MEMBER',
+  'Mutation.resumePipeline': 'MEMBER',
+  'Mutation.deletePipeline': 'MEMBER',
+  'Mutation.createReplicationLink': 'MEMBER',
+  'Mutation.updateReplicationLink': 'MEMBER',
+  'Mutation.deleteReplicationLink': 'MEMBER',
+  'Mutation.retryReplicationLink': 'MEMBER',
+  'Mutation.failoverReplicationLink': 'ADMIN',
+  'Mutation.failbackReplicationLink': 'ADMIN',
 } as const satisfies Record<string, Role>;
 
 export type Operation = keyof typeof REQUIRED_ROLE;

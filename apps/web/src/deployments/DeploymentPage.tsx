@@ -20,6 +20,7 @@ import { OperationProgress } from './page/OperationProgress';
 import { ScaleModal } from './page/ScaleModal';
 import { UpgradeProposals } from './page/UpgradeProposals';
 import { useDeploymentLive } from './page/use-deployment-live';
+import { PipelinesPanel } from '../pipelines/PipelinesPanel';
 import { DeploymentStatusBadge, isBusy, SimulatedBadge } from './StatusBadge';
 
 export function DeploymentPage() {
@@ -130,6 +131,7 @@ export function DeploymentPage() {
         <Tabs defaultValue="overview" keepMounted={false}>
           <Tabs.List mb="md">
             <Tabs.Tab value="overview">Overview</Tabs.Tab>
+            <Tabs.Tab value="pipelines">Pipelines</Tabs.Tab>
             <Tabs.Tab value="connect">Connect</Tabs.Tab>
             <Tabs.Tab value="operations">Operations ({operationList.length})</Tabs.Tab>
           </Tabs.List>
@@ -141,6 +143,9 @@ export function DeploymentPage() {
                 <AgentTokenCard deploymentId={row.id} busy={busy} />
               )}
             </Stack>
+          </Tabs.Panel>
+          <Tabs.Panel value="pipelines">
+            <PipelinesPanel deploymentId={row.id} status={status} simulated={row.simulated} />
           </Tabs.Panel>
           <Tabs.Panel value="connect">
             <ConnectPanel deployment={row} />

@@ -28,6 +28,8 @@ const OPERATION_LABEL = {
   UPGRADE: 'Upgrading',
   DESTROY: 'Destroying',
   PREVIEW: 'Previewing',
+  PIPELINE: 'Changing a pipeline',
+  REPLICATION: 'Changing replication',
 } as const;
 
 export function OverviewPage() {

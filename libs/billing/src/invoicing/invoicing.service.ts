@@ -30,6 +30,16 @@ export interface FinalizedInvoice {
   number: string;
   periodStart: Date;
   totalMinor: bigint;
+  currency: string;
+  /** Credits burned on it, in minor units. */
+  creditsBurnedMinor: bigint;
+}
+
+export interface FinalizeOptions {
+  /** Only these organizations (default: every organization with a draft due). */
+  orgIds?: string[];
+  /** Called with each organization's finalized invoices once their transaction committed (metrics). */
+  onFinalized?: (invoices: FinalizedInvoice[]) => void;
 }
 
 export interface FinalizeResult {
@@ -130,7 +140,7 @@ export class InvoicingService {
    * later drafts: credits are burned in month order). An organization that fails is logged and skipped;
    * the others are finalized, then the call rejects with an AggregateError (so the job is retried).
    */
-  async finalizeDue(now: Date = new Date(), options: { orgIds?: string[] } = {}): Promise<FinalizeResult> {
+  async finalizeDue(now: Date = new Date(), options: FinalizeOptions = {}): Promise<FinalizeResult> {
     const cutoff = new Date(now.getTime() - this.config.billing.invoices.finalizeDelayMinutes * 60_000);
     const rows = await this.prisma.$queryRaw<{ org_id: string }[]>`
       SELECT DISTINCT org_id::text FROM invoices
@@ -166,6 +176,7 @@ export class InvoicingService {
         });
       result.finalized.push(...outcome.finalized);
       result.deferred += outcome.deferred;
+      if (outcome.finalized.length > 0) options.onFinalized?.(outcome.finalized);
       if (outcome.deferred > 0) {
         this.logger.warn({ orgId, drafts: outcome.deferred }, 'Finalization waits for pending roll-ups');
       }
@@ -262,7 +273,15 @@ export class InvoicingService {
       { orgId, invoiceId, number, totalMinor: invoice.totalMinor.toString() },
       'Finalized an invoice',
     );
-    return { invoiceId, orgId, number, periodStart: invoice.period.start, totalMinor: invoice.totalMinor };
+    return {
+      invoiceId,
+      orgId,
+      number,
+      periodStart: invoice.period.start,
+      totalMinor: invoice.totalMinor,
+      currency: invoice.currency,
+      creditsBurnedMinor: invoice.draws.reduce((sum, draw) => sum + draw.amountMinor, 0n),
+    };
   }
 
   /**

@@ -1,11 +1,14 @@
-// `npm run db:migrate`: creates the database if needed and applies pending migrations with our
-// runner (see ../migrations/migrate.ts for why not `prisma migrate deploy`).
-// An entry point, so it reads process.env directly.
+// `npm run db:migrate`, and `node dist/migrate.js` in the api image (the migration Job): creates the
+// database if needed and applies pending migrations with our runner (see ../migrations/migrate.ts for why
+// not `prisma migrate deploy`). An entry point, so it reads process.env directly: DATABASE_URL, and
+// MIGRATIONS_DIR when the migrations are neither beside the script (the bundle) nor in the repository.
 import {
+  DEFAULT_MIGRATIONS_DIR,
   databaseNameOf,
   ensureDatabase,
   MigrationError,
   migrateDatabase,
+  readMigrations,
   redactUrl,
 } from '../migrations/migrate';
 
@@ -17,10 +20,15 @@ function say(line: string): void {
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const migrationsDir = process.env.MIGRATIONS_DIR || DEFAULT_MIGRATIONS_DIR;
   const database = databaseNameOf(databaseUrl);
-  say(`Migrating ${redactUrl(databaseUrl)}`);
+  say(`Migrating ${redactUrl(databaseUrl)} with the migrations in ${migrationsDir}`);
+  // Read before connecting: a missing or empty folder is reported as such, not as an unreachable database.
+  if ((await readMigrations(migrationsDir)).length === 0) {
+    throw new MigrationError(`No migrations in ${migrationsDir} (expected <name>/migration.sql folders).`);
+  }
   if (await ensureDatabase(databaseUrl)) say(`Created database ${database}`);
-  const { applied } = await migrateDatabase(databaseUrl, { log: say });
+  const { applied } = await migrateDatabase(databaseUrl, { log: say, migrationsDir });
   say(
     applied.length === 0
       ? 'Nothing to apply.'

@@ -10,12 +10,23 @@
 // - An applied migration whose file changed, or an applied migration missing from the folder, is an
 //   error (Prisma only warns about some of these); silently diverging histories are how drift starts.
 import { createHash, randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Client, DatabaseError, escapeIdentifier } from 'pg';
 
-/** The repository's `prisma/migrations` folder (this file lives in libs/db/src/migrations). */
-export const DEFAULT_MIGRATIONS_DIR = path.resolve(__dirname, '../../../../prisma/migrations');
+/**
+ * Where the migrations are, in order of preference: `migrations` beside the running script (the production
+ * bundle, dist/apps/api, where the build copies them), else the repository's `prisma/migrations` (this file
+ * lives in libs/db/src/migrations). `__dirname` is the bundle's folder once bundled, this file's otherwise.
+ */
+export const MIGRATIONS_DIR_CANDIDATES: readonly string[] = [
+  path.join(__dirname, 'migrations'),
+  path.resolve(__dirname, '../../../../prisma/migrations'),
+];
+
+/** The first candidate that exists; when none does, the first, so the error names where it looked. */
+export const DEFAULT_MIGRATIONS_DIR =
+  MIGRATIONS_DIR_CANDIDATES.find((dir) => existsSync(dir)) ?? MIGRATIONS_DIR_CANDIDATES[0];
 
 /**
  * The advisory lock key Prisma's schema engine takes for `migrate deploy` (`pg_advisory_lock(72707369)`).
@@ -153,8 +164,12 @@ export async function readMigrations(
   try {
     entries = await fs.readdir(migrationsDir, { withFileTypes: true });
   } catch (error) {
+    const looked =
+      migrationsDir === DEFAULT_MIGRATIONS_DIR
+        ? ` (looked in ${MIGRATIONS_DIR_CANDIDATES.join(' and ')}; the migrate command takes another in MIGRATIONS_DIR)`
+        : '';
     throw new MigrationError(
-      `Cannot read the migrations folder ${migrationsDir}: ${(error as Error).message}`,
+      `Cannot read the migrations folder ${migrationsDir}${looked}: ${(error as Error).message}`,
     );
   }
   // Byte-wise order, not locale order: timestamps prefix the names, and Prisma sorts them the same way.

@@ -33,7 +33,7 @@ const DeploymentEventSchema = z.discriminatedUnion('kind', [
     ...base,
     kind: z.literal('OPERATION'),
     operationId: id,
-    type: z.enum(['CREATE', 'UPDATE', 'UPGRADE', 'SCALE', 'DESTROY', 'PREVIEW']),
+    type: z.enum(['CREATE', 'UPDATE', 'UPGRADE', 'SCALE', 'DESTROY', 'PREVIEW', 'PIPELINE', 'REPLICATION']),
     status: z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']),
     attempt: z.number().int().min(0),
     error: z.string().nullable(),

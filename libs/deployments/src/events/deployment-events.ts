@@ -30,7 +30,7 @@ export interface DeploymentStatusChanged extends EventBase {
 export interface OperationChanged extends EventBase {
   kind: 'OPERATION';
   operationId: string;
-  type: 'CREATE' | 'UPDATE' | 'UPGRADE' | 'SCALE' | 'DESTROY' | 'PREVIEW';
+  type: 'CREATE' | 'UPDATE' | 'UPGRADE' | 'SCALE' | 'DESTROY' | 'PREVIEW' | 'PIPELINE' | 'REPLICATION';
   status: OperationStatus;
   attempt: number;
   error: string | null;

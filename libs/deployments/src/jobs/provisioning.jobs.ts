@@ -9,7 +9,17 @@ export const PROVISIONING_QUEUE = 'provisioning';
 
 export interface ProvisioningJobs {
   /** Run one Operation row (CREATE, UPDATE, SCALE, UPGRADE, DESTROY) to its end through the StackEngine. */
-  'operation.run': { operationId: string; orgId: string; deploymentId: string };
+  'operation.run': {
+    operationId: string;
+    orgId: string;
+    deploymentId: string;
+    /**
+     * The W3C trace context (`traceparent`, `tracestate`) of the request that enqueued the job, so the run's
+     * spans join its trace. Absent when it was not traced (or enqueued by the sweep); jobs from before it
+     * existed have none either.
+     */
+    trace?: Record<string, string>;
+  };
   /** Propose Kafka upgrades to every deployment that has a newer version (the job scheduler below). */
   'upgrades.propose': Record<string, never>;
 }

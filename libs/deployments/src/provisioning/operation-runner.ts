@@ -21,6 +21,7 @@ import { OperationStore, type OperationWithDeployment } from './operation-store'
 import { ResourceEventWriter } from './resource-event-writer';
 import { StackAgent } from './stack-agent';
 import { STACK_ENGINE } from './stack-engine.provider';
+import { StackWorkloads, type StackOperationOutcome } from './stack-workloads';
 
 export type OperationRunPayload = ProvisioningJobs['operation.run'];
 
@@ -72,6 +73,7 @@ export class OperationRunner {
     @InjectConfig() private readonly config: AppConfig,
     private readonly upgrades: KafkaUpgradeRun,
     private readonly agent: StackAgent,
+    private readonly workloads: StackWorkloads,
   ) {}
 
   async run(payload: OperationRunPayload, context: OperationRunContext): Promise<OperationRunOutcome> {
@@ -177,7 +179,7 @@ export class OperationRunner {
     const interrupted = operation.status === 'RUNNING';
     const started = await this.store.start(operation, inProgressStatus(operation), new Date());
     if (!started) return { kind: 'done', status: 'SKIPPED', detail: 'ended by someone else' };
-    await this.publishChanged(started, { operation: true, deployment: operation.type !== 'PREVIEW' });
+    await this.publishChanged(started, { operation: true, deployment: touchesDeployment(operation) });
     this.logger.log(
       { operationId: operation.id, deploymentId: deployment.id, type: operation.type, interrupted },
       'Operation started',
@@ -208,8 +210,14 @@ export class OperationRunner {
     try {
       const request: StackRequest = {
         stackName: deployment.stackName,
-        // The agent's token is the one its cluster already has (or, on the first run, a new one).
-        input: { deploymentId: deployment.id, spec, agent: await this.agent.inputFor(deployment) },
+        input: {
+          deploymentId: deployment.id,
+          spec,
+          // The agent's token is the one its cluster already has (or, on the first run, a new one).
+          agent: await this.agent.inputFor(deployment),
+          // Every run carries the deployment's workloads (pipelines), so no run removes one by leaving it out.
+          ...(await this.workloads.contributions(deployment, operation)),
+        },
         signal: abort.signal,
         previousRunInterrupted: interrupted,
         onEvent: (event) => writer.add(event),
@@ -238,13 +246,14 @@ export class OperationRunner {
         started.operation,
         {
           destroyed: operation.type === 'DESTROY',
-          preview: operation.type === 'PREVIEW',
+          deploymentUnchanged: !touchesDeployment(operation),
           outputs: redactOutputs(result.outputs),
         },
         new Date(),
       );
       if (!ended) return { kind: 'done', status: 'SKIPPED', detail: 'ended by someone else' };
-      await this.publishChanged(ended, { operation: true, deployment: operation.type !== 'PREVIEW' });
+      await this.publishChanged(ended, { operation: true, deployment: touchesDeployment(operation) });
+      await this.settle(ended.operation, 'SUCCEEDED');
       this.logger.log({ operationId: operation.id, summary: result.summary }, 'Operation succeeded');
       return { kind: 'done', status: 'SUCCEEDED' };
     }
@@ -256,6 +265,8 @@ export class OperationRunner {
       case 'CREATE':
       case 'UPDATE':
       case 'SCALE':
+      case 'PIPELINE':
+      case 'REPLICATION':
         return this.engine.up(request);
       case 'UPGRADE':
         return this.upgrades.roll(operation, request);
@@ -343,32 +354,37 @@ export class OperationRunner {
         status: 'FAILED',
         code,
         message,
-        deploymentMessage: operation.type === 'PREVIEW' ? undefined : `${operation.type} failed: ${message}`,
+        deploymentMessage: touchesDeployment(operation) ? `${operation.type} failed: ${message}` : undefined,
       },
       new Date(),
     );
-    if (ended)
-      await this.publishChanged(ended, { operation: true, deployment: operation.type !== 'PREVIEW' });
+    if (ended) {
+      await this.publishChanged(ended, { operation: true, deployment: touchesDeployment(operation) });
+      await this.settle(ended.operation, 'FAILED', message);
+    }
     return { kind: 'unrecoverable', message: `${code}: ${message}` };
   }
 
   private async finishCancelled(operation: Operation, message: string): Promise<OperationRunOutcome> {
     // Cancelled before anything ran (or a preview): the deployment is left as it is.
-    const touchesDeployment =
-      operation.type !== 'PREVIEW' && (operation.status === 'RUNNING' || operation.startedAt !== null);
+    const changedDeployment =
+      touchesDeployment(operation) && (operation.status === 'RUNNING' || operation.startedAt !== null);
     const ended = await this.store.fail(
       operation,
       {
         status: 'CANCELLED',
         code: 'CANCELLED',
         message,
-        deploymentMessage: touchesDeployment
+        deploymentMessage: changedDeployment
           ? `${operation.type} was cancelled part-way; retry it or destroy the deployment`
           : undefined,
       },
       new Date(),
     );
-    if (ended) await this.publishChanged(ended, { operation: true, deployment: touchesDeployment });
+    if (ended) {
+      await this.publishChanged(ended, { operation: true, deployment: changedDeployment });
+      await this.settle(ended.operation, 'CANCELLED', message);
+    }
     return { kind: 'done', status: 'CANCELLED', detail: message };
   }
 
@@ -398,6 +414,19 @@ export class OperationRunner {
   private async publishOperation(operation: Operation): Promise<void> {
     await this.publisher.publish([operationChanged(operation)]);
   }
+
+  /** The outcome is committed: the workload contributors (pipelines) follow it. Never throws. */
+  private settle(operation: Operation, outcome: StackOperationOutcome, message?: string): Promise<void> {
+    return this.workloads.settle(operation, outcome, message);
+  }
+}
+
+/**
+ * Whether the operation changes the deployment's own status: a preview does not, nor does a pipeline or a
+ * replication-link change (the deployment stays RUNNING meanwhile; the pipeline or link has its own status).
+ */
+function touchesDeployment(operation: Operation): boolean {
+  return operation.type !== 'PREVIEW' && operation.type !== 'PIPELINE' && operation.type !== 'REPLICATION';
 }
 
 function skipReason(operation: Operation): string | undefined {
@@ -412,7 +441,7 @@ function skipReason(operation: Operation): string | undefined {
   }
 }
 
-/** The deployment's status while the operation runs; none for a preview. */
+/** The deployment's status while the operation runs; none for a preview or a pipeline change. */
 function inProgressStatus(operation: Operation): DeploymentStatus | undefined {
   switch (operation.type) {
     case 'CREATE':
@@ -424,6 +453,8 @@ function inProgressStatus(operation: Operation): DeploymentStatus | undefined {
     case 'DESTROY':
       return DeploymentStatus.DESTROYING;
     case 'PREVIEW':
+    case 'PIPELINE':
+    case 'REPLICATION':
       return undefined;
   }
 }

@@ -68,7 +68,8 @@ export class OperationStore {
   }
 
   /**
-   * QUEUED/RUNNING → RUNNING, and the deployment to its in-progress status (none for a preview).
+   * QUEUED/RUNNING → RUNNING, and the deployment to its in-progress status (none for a preview or a
+   * pipeline change).
    * Undefined when the operation is no longer active.
    */
   async start(
@@ -95,11 +96,12 @@ export class OperationStore {
 
   /**
    * SUCCEEDED, with the deployment's outcome: RUNNING with the outputs and the applied generation, or
-   * DESTROYED; an upgrade's proposal is DONE. A preview changes nothing on the deployment.
+   * DESTROYED; an upgrade's proposal is DONE. `deploymentUnchanged` (a preview, a pipeline change) leaves
+   * the deployment as it is: its pipeline follows through the StackWorkloads contributors instead.
    */
   async succeed(
     operation: Operation,
-    result: { destroyed: boolean; preview: boolean; outputs: Record<string, JsonValue> },
+    result: { destroyed: boolean; deploymentUnchanged: boolean; outputs: Record<string, JsonValue> },
     now: Date,
   ): Promise<OperationWithDeployment | undefined> {
     return this.prisma.$transaction(async (tx) => {
@@ -111,7 +113,7 @@ export class OperationStore {
       });
       if (!ended) return undefined;
       let deployment: Deployment;
-      if (result.preview) {
+      if (result.deploymentUnchanged) {
         deployment = await tx.deployment.findUniqueOrThrow({ where: { id: operation.deploymentId } });
       } else {
         deployment = await tx.deployment.update({
@@ -163,7 +165,7 @@ export class OperationStore {
 
   /**
    * FAILED or CANCELLED with the reason; the deployment FAILED (retryable) with `deploymentMessage`, or left
-   * as it is without one (a preview, an operation cancelled before it started).
+   * as it is without one (a preview, a pipeline change, an operation cancelled before it started).
    */
   async fail(
     operation: Operation,

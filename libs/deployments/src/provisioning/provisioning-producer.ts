@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectConfig, type AppConfig } from '@streamplane/config';
+import { injectTraceContext } from '@streamplane/observability';
 import { Queue } from 'bullmq';
 import {
   operationJobId,
@@ -44,9 +45,16 @@ export class ProvisioningProducer implements OnModuleDestroy {
   /** Adds the operation's job (delayed until `notBefore`); rejects when Redis does not answer in time. */
   async enqueue(operation: QueuedOperation, now = new Date()): Promise<void> {
     const delay = operation.notBefore ? Math.max(0, operation.notBefore.getTime() - now.getTime()) : 0;
+    // The caller's trace (the GraphQL mutation's span) continues in the provisioner's run of this job.
+    const trace = injectTraceContext();
     const add = this.queue.add(
       'operation.run',
-      { operationId: operation.id, orgId: operation.orgId, deploymentId: operation.deploymentId },
+      {
+        operationId: operation.id,
+        orgId: operation.orgId,
+        deploymentId: operation.deploymentId,
+        ...(Object.keys(trace).length > 0 ? { trace } : {}),
+      },
       { ...PROVISIONING_JOB_OPTIONS, jobId: operationJobId(operation.id), ...(delay > 0 ? { delay } : {}) },
     );
     let timer: NodeJS.Timeout | undefined;

@@ -14,6 +14,7 @@ import { OperationStore } from './operation-store';
 import { StackAgent } from './stack-agent';
 import { StackEngineModule } from './stack-engine.module';
 import { STACK_ENGINE } from './stack-engine.provider';
+import { StackWorkloadsModule } from './stack-workloads';
 
 /** Running operations (the provisioner). Needs ConfigModule and DbModule (global) in the application. */
 @Module({})
@@ -25,7 +26,7 @@ export class ProvisioningModule {
   static forRoot(config: AppConfig, engine?: StackEngine, healthProbe?: ClusterHealthProbe): DynamicModule {
     return {
       module: ProvisioningModule,
-      imports: [StackEngineModule.forRoot(config, engine), AgentTokensModule],
+      imports: [StackEngineModule.forRoot(config, engine), AgentTokensModule, StackWorkloadsModule],
       providers: [
         OperationRunner,
         OperationStore,

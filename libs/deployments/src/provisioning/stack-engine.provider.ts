@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { requirePulumiEngine, type AppConfig, type RequiredPulumiEngineSettings } from '@streamplane/config';
 import { createStackEngine, type PulumiEngineConfig, type StackEngine } from '@streamplane/provisioning';
+import { withStackEngineTracing } from './tracing-stack-engine';
 
 /** Injection token of the provisioner's StackEngine (tests provide their own local engine). */
 export const STACK_ENGINE = Symbol('STACK_ENGINE');
@@ -10,8 +11,13 @@ export const STACK_ENGINE = Symbol('STACK_ENGINE');
  * provisioner process on the host shares, so a run that a killed worker left behind is resumed by the next.
  * The pulumi engine gets no credentials here: each run gets its deployment's own (CredentialedStackEngine).
  * `pulumi` replaces parts of the pulumi engine's configuration (tests: a fake run process).
+ * Every run gets a span (withStackEngineTracing), a child of the provisioner's job span.
  */
 export function stackEngineFor(config: AppConfig, pulumi: Partial<PulumiEngineConfig> = {}): StackEngine {
+  return withStackEngineTracing(configuredEngine(config, pulumi));
+}
+
+function configuredEngine(config: AppConfig, pulumi: Partial<PulumiEngineConfig>): StackEngine {
   switch (config.cloud.engine) {
     case 'local':
       return createStackEngine({

@@ -20,7 +20,11 @@ export type RejectionReason =
   | 'INVALID_KEY'
   | 'TOO_OLD'
   | 'IN_FUTURE'
-  | 'DUPLICATE_IN_BATCH';
+  | 'DUPLICATE_IN_BATCH'
+  /** Telemetry (libs/telemetry): `data` does not match the schema of the event's type. */
+  | 'INVALID_DATA'
+  /** Telemetry: a pipeline checkpoint for a pipeline (or stage) that is not the deployment's. */
+  | 'UNKNOWN_PIPELINE';
 
 export interface RejectedEvent {
   /** The event's `id` when it had a usable one. */

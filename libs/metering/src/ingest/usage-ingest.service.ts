@@ -4,6 +4,7 @@ import type { AgentPrincipal } from '../agent-tokens/agent-tokens.service';
 import { UsageCounters } from '../counters/usage-counters';
 import { MeteringError, MeteringErrorCode } from '../metering.errors';
 import { MetersService } from '../meters/meters.service';
+import { mergeIngestOutcomes, type BatchPart, type IngestOutcome } from './ingest-batch';
 import { IngestRateLimiter } from './ingest-rate-limiter';
 import type { IngestResult } from './usage-event';
 import { UsageEventStore } from './usage-event.store';
@@ -47,11 +48,28 @@ export class UsageIngestService {
 
   /** `body` is the raw request body; the agent has been authenticated by its token. */
   async ingest(agent: AgentPrincipal, format: IngestFormat, body: string): Promise<IngestResult> {
-    await this.rateLimiter.consume(agent.deploymentId);
+    await this.admit(agent);
     const items = this.parse(format, body);
+    return mergeIngestOutcomes(
+      await this.ingestPart(agent, { items: [...items], indices: items.map((_, i) => i) }),
+    );
+  }
+
+  /** Spends one request of the deployment's budget (RATE_LIMITED once it is gone): once per request. */
+  admit(agent: AgentPrincipal): Promise<void> {
+    return this.rateLimiter.consume(agent.deploymentId);
+  }
+
+  /**
+   * Validates, commits and counts the usage part of a batch (a mixed batch's other events go elsewhere);
+   * positions in the outcome are the whole batch's. Any event here that is not a usage event is rejected
+   * (UNKNOWN_TYPE, or INVALID_ATTRIBUTE when it is not an event at all).
+   */
+  async ingestPart(agent: AgentPrincipal, part: BatchPart): Promise<IngestOutcome> {
+    if (part.items.length === 0) return { accepted: [], duplicates: [], rejected: [] };
     const meters = await this.meters.byDimension();
     const now = Date.now();
-    const { events, rejected } = validateUsageEvents(items, {
+    const { events, rejected } = validateUsageEvents(part.items, {
       deploymentId: agent.deploymentId,
       meters,
       oldestMs: now - this.config.ingest.lateGraceHours * 3_600_000,
@@ -61,14 +79,16 @@ export class UsageIngestService {
     if (stored.xid !== null) {
       await this.counters.add(agent.orgId, agent.deploymentId, stored.xid, stored.inserted);
     }
+    const at = (event: { index: number; id: string }) => ({ index: part.indices[event.index], id: event.id });
     return {
-      accepted: stored.inserted.map((event) => event.id),
-      duplicates: stored.duplicates.map((event) => event.id),
-      rejected,
+      accepted: stored.inserted.map(at),
+      duplicates: stored.duplicates.map(at),
+      rejected: rejected.map((rejection) => ({ ...rejection, index: part.indices[rejection.index] })),
     };
   }
 
-  private parse(format: IngestFormat, body: string): readonly unknown[] {
+  /** The request body as a list of (not yet validated) events: one parse for every ingest path. */
+  parse(format: IngestFormat, body: string): readonly unknown[] {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);

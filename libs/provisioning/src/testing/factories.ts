@@ -41,7 +41,7 @@ export function makeInput(
     deploymentId: overrides.deploymentId ?? TEST_DEPLOYMENT_ID,
     spec: makeSpec(cloud, overrides.spec),
     agent: {
-      image: 'ghcr.io/streamplane/agent:0.1.0',
+      image: 'streamplane/agent:0.1.0',
       controlPlaneUrl: 'http://localhost:3000',
       token: 'spa_test_agent_token_0123456789abcdef',
     },

@@ -141,6 +141,8 @@ export class OperationModel {
   @Field(() => Int, { description: 'The deployment generation it applies.' }) generation!: number;
   @Field(() => Int) attempt!: number;
   @Field(() => ID, { nullable: true }) retryOfId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The pipeline a PIPELINE operation changes.' })
+  pipelineId!: string | null;
   @Field(() => Boolean, { description: 'Brokers go down: a KafkaRebalance moves replicas off them first.' })
   rebalanceFirst!: boolean;
   @Field(() => String, { nullable: true }) errorCode!: string | null;

@@ -329,6 +329,7 @@ export function operationModel(row: Operation): OperationModel {
     generation: row.generation,
     attempt: row.attempt,
     retryOfId: row.retryOfId,
+    pipelineId: row.pipelineId,
     rebalanceFirst: Boolean(input.rebalance),
     errorCode: row.errorCode,
     errorMessage: row.errorMessage,

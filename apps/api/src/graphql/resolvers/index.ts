@@ -3,10 +3,14 @@ import { AuditLogResolver } from './audit-log.resolver';
 import { BillingResolver } from './billing.resolver';
 import { CloudAccountsResolver } from './cloud-accounts.resolver';
 import { DeploymentsResolver } from './deployments.resolver';
+import { DeploymentPipelinesResolver } from './deployment-pipelines.resolver';
 import { DeploymentSubscriptionsResolver } from './deployment-subscriptions.resolver';
 import { InvitationsResolver } from './invitations.resolver';
 import { MembersResolver } from './members.resolver';
 import { OrganizationResolver } from './organization.resolver';
+import { PipelineSubscriptionsResolver } from './pipeline-subscriptions.resolver';
+import { PipelinesResolver } from './pipelines.resolver';
+import { ReplicationResolver } from './replication.resolver';
 import { UsageResolver } from './usage.resolver';
 import { ViewerResolver } from './viewer.resolver';
 
@@ -21,6 +25,10 @@ export const RESOLVERS = [
   CloudAccountsResolver,
   DeploymentsResolver,
   DeploymentSubscriptionsResolver,
+  PipelinesResolver,
+  DeploymentPipelinesResolver,
+  PipelineSubscriptionsResolver,
+  ReplicationResolver,
   UsageResolver,
   BillingResolver,
 ];

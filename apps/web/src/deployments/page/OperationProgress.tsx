@@ -34,6 +34,8 @@ export const OPERATION_TITLE = {
   UPGRADE: 'Kafka upgrade',
   DESTROY: 'Destroy',
   PREVIEW: 'Preview',
+  PIPELINE: 'Pipeline change',
+  REPLICATION: 'Replication change',
 } as const;
 
 const STATE_COLOR = { PENDING: 'gray', IN_PROGRESS: 'blue', SUCCEEDED: 'teal', FAILED: 'red' } as const;

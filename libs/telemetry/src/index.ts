@@ -1,0 +1,3 @@
+export * from './telemetry-event-validation';
+export * from './telemetry-ingest.service';
+export * from './telemetry.module';
