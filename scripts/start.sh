@@ -87,8 +87,9 @@ trap 'log "Stopping (SIGTERM)"; stop_all; exit 143' TERM
 start_process api node -r @swc-node/register apps/api/src/main.ts
 start_process provisioner env -u PORT node -r @swc-node/register apps/provisioner/src/main.ts
 start_process billing env -u PORT node -r @swc-node/register apps/billing/src/main.ts
-# Deployments on the local engine have no cluster, hence no agent: a simulated one sends made-up usage for
-# them so usage and the draft invoice move. Never under the real (pulumi) engine.
+# Deployments on the local engine have no cluster, hence no agent: a simulated one (the real agent over a
+# simulated data plane) sends made-up heartbeats, pipeline checkpoints, replication health and usage for them,
+# so pipelines, links, usage and the draft invoice move. Never under the real (pulumi) engine.
 if [[ ${CLOUD_ENGINE:-local} == local ]]; then
   start_process agent-simulator node -r @swc-node/register apps/agent/src/main.ts --simulate
 fi

@@ -139,9 +139,14 @@ export async function startSystem(): Promise<RunState> {
   };
   const started = new Map<string, number>();
   started.set('api', startProcess('api', ['apps/api/src/main.ts'], env, logDir));
-  started.set('provisioner', startProcess('provisioner', ['apps/provisioner/src/main.ts'], env, logDir));
+  // The workers serve /healthz and /metrics on PORT when it is set (as on Kubernetes): each its own here.
+  const workerEnv = async () => ({ ...env, PORT: String(await freePort()) });
+  started.set(
+    'provisioner',
+    startProcess('provisioner', ['apps/provisioner/src/main.ts'], await workerEnv(), logDir),
+  );
   if (existsSync(join(REPO_ROOT, 'apps/billing/src/main.ts'))) {
-    started.set('billing', startProcess('billing', ['apps/billing/src/main.ts'], env, logDir));
+    started.set('billing', startProcess('billing', ['apps/billing/src/main.ts'], await workerEnv(), logDir));
   }
   if (existsSync(join(REPO_ROOT, 'apps/agent/src/main.ts'))) {
     started.set('agent', startProcess('agent', ['apps/agent/src/main.ts', '--simulate'], env, logDir));

@@ -41,10 +41,11 @@ export interface KafkaClusterArgs {
   >;
   /**
    * Labels of the pods in the Kafka namespace allowed to the internal listener: the agent's, and the
-   * pipelines' stage runners'.
+   * pipelines' stage runners', and MirrorMaker 2's (replication links into this cluster).
    */
   agentPodLabels: Record<string, string>;
   stageRunnerPodLabels: Record<string, string>;
+  mirrorMakerPodLabels: Record<string, string>;
   /** Pins the KRaft metadata version (an upgrade's first phase); see `ProgramInput.kafkaMetadataVersion`. */
   metadataVersion?: string;
 }
@@ -187,11 +188,12 @@ export class KafkaCluster extends pulumi.ComponentResource {
         tls: true,
         authentication,
         // Strimzi turns these peers into the NetworkPolicy of the listener port: the agent, the pipelines'
-        // stage runners, and pods of the namespaces marked as Kafka clients (KEDA). Strimzi's own components
+        // stage runners, MirrorMaker 2 (writing mirrored records into this cluster), and pods of the namespaces marked as Kafka clients (KEDA). Strimzi's own components
         // use the replication port.
         networkPolicyPeers: [
           { podSelector: { matchLabels: args.agentPodLabels } },
           { podSelector: { matchLabels: args.stageRunnerPodLabels } },
+          { podSelector: { matchLabels: args.mirrorMakerPodLabels } },
           { namespaceSelector: { matchLabels: KAFKA_CLIENT_NAMESPACE_LABEL } },
         ],
       },

@@ -494,7 +494,7 @@ describe('network policies', () => {
   );
 
   each(
-    'only the agent, stage runners and Kafka-client namespaces may reach the internal listener',
+    'only the agent, stage runners, MirrorMaker 2 and Kafka-client namespaces may reach the internal listener',
     (scenario) => {
       const [internal] = kafkaOf(scenario).spec.kafka.listeners as any[];
       expect(internal.networkPolicyPeers).toEqual([
@@ -507,6 +507,7 @@ describe('network policies', () => {
           },
         },
         { podSelector: { matchLabels: { 'streamplane.io/role': 'pipeline-stage' } } },
+        { podSelector: { matchLabels: { 'streamplane.io/role': 'mirror-maker-2' } } },
         { namespaceSelector: { matchLabels: { 'streamplane.io/kafka-client': 'true' } } },
       ]);
       // Kafka clients: KEDA (consumer-group lag) and the namespace reserved for pipeline endpoints.

@@ -15,6 +15,7 @@ import { createPipelines } from './pipelines/pipelines';
 import { assertValidPipelines } from './pipelines/validate-workload';
 import { KafkaReplication } from './replication/replication';
 import { externalListenerCaCert } from './replication/external-ca';
+import { MIRROR_MAKER_POD_LABELS } from './replication/replication-names';
 import { StrimziOperator } from './strimzi-operator';
 
 /**
@@ -124,6 +125,7 @@ export class KafkaPlatform extends pulumi.ComponentResource {
         cluster,
         agentPodLabels: AGENT_POD_LABELS,
         stageRunnerPodLabels: PIPELINE_STAGE_POD_LABEL,
+        mirrorMakerPodLabels: MIRROR_MAKER_POD_LABELS,
         metadataVersion: args.kafkaMetadataVersion,
       },
       { parent: this },

@@ -2,6 +2,7 @@ import { RedisService } from '@streamplane/db';
 import { AgentHealthStore } from '@streamplane/deployments';
 import { AgentTokensService } from '@streamplane/metering';
 import { PipelineCheckpointStore } from '@streamplane/pipelines';
+import { ReplicationHealthStore } from '@streamplane/replication';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,8 @@ import {
 } from '../../api/test/fixtures';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { startTestApi, type ApiClient, type TestApi } from '../../api/test/harness';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { linkCloudAccount, linkedPair } from '../../api/test/replication-fixtures';
 import { lastCompleteInterval } from '../src/measure/usage-interval';
 import { startAgentSimulator, type AgentSimulator } from '../src/simulator/create-simulator';
 import { SimulatedDeployments } from '../src/simulator/simulated-deployments';
@@ -187,6 +190,19 @@ describe('the simulated agents', () => {
       where: { deploymentId, dimension: 'connected_assets' },
     });
     for (const asset of assets) expect(asset.uniqueKey).toMatch(/^sensor-/);
+  });
+
+  it("reports each local replication link's health from the deployment it mirrors into", async () => {
+    const link = await linkedPair(api, owner, await linkCloudAccount(owner), 'ACTIVE');
+    await agent.simulator.tick(nextMoment());
+    // The new deployments are picked up on this tick; their MirrorMaker 2 reports from the next one.
+    await agent.simulator.tick(nextMoment());
+    const health = await api.app.get(ReplicationHealthStore).read(link.linkId);
+    expect([...health.keys()]).toEqual([link.sourceId]);
+    expect(health.get(link.sourceId)).toMatchObject({
+      reportedBy: link.targetId,
+      report: { linkId: link.linkId, sourceDeploymentId: link.sourceId },
+    });
   });
 
   it('moves throughput and lag from one interval to the next', async () => {

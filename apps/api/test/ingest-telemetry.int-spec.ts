@@ -98,6 +98,15 @@ describe('telemetry ingest: POST /v1/ingest/events with mixed batches', () => {
       usageEvent(agent, { dimension: 'connected_assets', value: 1, key: 'device-7' }),
       envelope(agent, AGENT_EVENT_TYPES.replicationHealth, {}),
       usageEvent(agent, { type: 'com.example.other' }),
+      // Well-formed, but of a link this deployment is not part of.
+      envelope(agent, AGENT_EVENT_TYPES.replicationHealth, {
+        linkId: randomUUID(),
+        observedAt: observedAt.toISOString(),
+        sourceDeploymentId: randomUUID(),
+        topics: [{ topic: 'orders', lag: 3 }],
+        lastCheckpointAgeSeconds: 12,
+        lastHeartbeatAgeSeconds: null,
+      }),
     ];
 
     const response = await postEvents(api.baseUrl, agent.token, batch);
@@ -106,8 +115,9 @@ describe('telemetry ingest: POST /v1/ingest/events with mixed batches', () => {
     expect(response.body.accepted).toEqual([batch[0].id, batch[1].id, batch[2].id, batch[3].id]);
     expect(response.body.duplicates).toEqual([]);
     expect(response.body.rejected.map((r: any) => [r.index, r.reason])).toEqual([
-      [4, 'UNKNOWN_TYPE'],
+      [4, 'INVALID_DATA'],
       [5, 'UNKNOWN_TYPE'],
+      [6, 'UNKNOWN_LINK'],
     ]);
     const rows = await api.prisma.usageEvent.findMany({ where: { deploymentId: agent.deploymentId } });
     expect(rows.map((r) => r.eventId).sort()).toEqual([batch[0].id, batch[3].id].sort());

@@ -288,6 +288,20 @@ describe('replication links over GraphQL', () => {
     expect(reasonOf(create)).toBe('DEPLOYMENT_NOT_FOUND');
   });
 
+  it('deletes a link whose other region is gone only when forced, on the deployment still running', async () => {
+    const pair = await linkedPair(api, owner, accountId, 'ACTIVE');
+    await api.prisma.deployment.update({ where: { id: pair.sourceId }, data: { status: 'FAILED' } });
+    const DELETE = `mutation($id: ID!, $force: Boolean) { deleteReplicationLink(linkId: $id, force: $force) {
+      link { status } operations { deploymentId } } }`;
+    const refused = await unchanged(() => owner.gql(DELETE, { id: pair.linkId }));
+    expect(reasonOf(refused)).toBe('DEPLOYMENT_NOT_RUNNING');
+    const forced = expectOk(
+      await owner.gql(DELETE, { id: pair.linkId, force: true }),
+      'deleting',
+    ).deleteReplicationLink;
+    expect(forced).toEqual({ link: { status: 'DELETING' }, operations: [{ deploymentId: pair.targetId }] });
+  });
+
   it('lets VIEWERs read, MEMBERs change links and only ADMINs fail over', async () => {
     const pair = await linkedPair(api, owner, accountId, 'ACTIVE');
     const viewer = await joinAs(api, owner, orgId, 'VIEWER');

@@ -8,6 +8,7 @@ import {
   type Joined,
 } from './fixtures';
 import { billingCallFixtures, setUpBilling } from './billing-fixtures';
+import { replicationCallFixtures } from './replication-fixtures';
 import { callFor, fetchOperations, type CallFixtures, type Operation } from './graphql-calls';
 import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
 import type { ApiClient, GqlResult, SignedUp, TestApi } from './harness';
@@ -76,6 +77,7 @@ describe('roles', () => {
     const billingCalls = billingCallFixtures(
       await setUpBilling(api, orgA.organization.id, deploymentCalls.ids.deploymentId),
     );
+    const replicationCalls = await replicationCallFixtures(api, admin.client);
     targets = {
       ids: {
         memberId: member.membershipId,
@@ -83,8 +85,9 @@ describe('roles', () => {
         tokenId: (await createToken(admin.client, ['WRITE'])).id,
         ...deploymentCalls.ids,
         ...billingCalls.ids,
+        ...replicationCalls.ids,
       },
-      perOperation: deploymentCalls.perOperation,
+      perOperation: { ...deploymentCalls.perOperation, ...replicationCalls.perOperation },
     };
   });
 

@@ -12,6 +12,7 @@ import {
   specInput,
   verifyCloudAccount,
 } from './fixtures';
+import { linkCloudAccount, linkedPair, type LinkedPair } from './replication-fixtures';
 import { callFor, fetchOperations, type Call, type CallFixtures, type Operation } from './graphql-calls';
 import {
   describeResult,
@@ -73,6 +74,8 @@ interface Tenant {
   proposalIds: string[];
   /** Draft pipelines, one on each of WITH_PIPELINES' deployments. */
   pipelines: { id: string; deploymentId: string }[];
+  /** One ACTIVE replication link between two deployments of its own (in two regions). */
+  links: LinkedPair[];
 }
 
 /**
@@ -86,6 +89,9 @@ const VICTIM_IDS: Record<string, (victim: Tenant, i: number) => string> = {
   proposalId: (victim, i) => victim.proposalIds[i % victim.proposalIds.length],
   cloudAccountId: (victim) => victim.cloudAccountId,
   pipelineId: (victim, i) => victim.pipelines[i % victim.pipelines.length].id,
+  linkId: (victim, i) => victim.links[i % victim.links.length].linkId,
+  sourceDeploymentId: (victim, i) => victim.deployments[i].id,
+  targetDeploymentId: (victim, i) => victim.deployments[(i + 1) % victim.deployments.length].id,
 };
 
 /** ID arguments of people, credentials and billing: tenant-isolation.int-spec.ts probes those operations. */
@@ -118,6 +124,10 @@ function argumentValues(victim: Tenant, i: number): NonNullable<CallFixtures['pe
     'Mutation.createDeployment': { args: { input: { spec: specInput(awsSpec()) } } },
     'Mutation.createPipeline': { args: { input: { spec: pipelineSpecInput() } } },
     'Mutation.updatePipeline': { args: { spec: { stages: pipelineSpecInput().stages } } },
+    'Mutation.createReplicationLink': {
+      args: { input: { mode: 'ONE_WAY', topics: ['orders'], consumerGroups: ['*'] } },
+    },
+    'Mutation.updateReplicationLink': { args: { input: { topics: ['payments.*'] } } },
     'Mutation.approveUpgrade': {
       args: {
         window: { start: start.toISOString(), end: new Date(start.getTime() + 2 * 3600_000).toISOString() },
@@ -207,6 +217,8 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
         where: { orgId: tenant.org.organization.id, state: 'PROPOSED' },
       });
       tenant.proposalIds = proposals.map((p) => p.id);
+      // A link needs deployments in two regions with an external listener: two more, in their own account.
+      tenant.links.push(await linkedPair(api, tenant.owner, await linkCloudAccount(tenant.owner), 'ACTIVE'));
       // Drafts: pipelines that queue nothing, so that the deployments' operations stay as they are.
       for (const i of WITH_PIPELINES) {
         const pipeline = await createDraftPipeline(tenant.owner, tenant.deployments[i].id);
@@ -243,6 +255,7 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
       deployments: [],
       proposalIds: [],
       pipelines: [],
+      links: [],
     };
   }
 
@@ -392,10 +405,14 @@ describe('tenant isolation at scale: 100 deployments across two organizations', 
       const listed = expectOk(await tenant.owner.gql('{ deployments { id } }'), 'listing').deployments as {
         id: string;
       }[];
-      expect(listed.map((d) => d.id).sort()).toEqual(tenant.deployments.map((d) => d.id).sort());
+      const linked = tenant.links.flatMap((link) => [link.sourceId, link.targetId]);
+      expect(listed.map((d) => d.id).sort()).toEqual(
+        [...tenant.deployments.map((d) => d.id), ...linked].sort(),
+      );
 
       for (const op of reads) {
-        const call = callFor(op, {}, 2);
+        // An optional deployment filter (replicationLinks) narrows to one of the tenant's own deployments.
+        const call = callFor(op, { deploymentId: tenant.links[0].sourceId }, 2);
         const result = await tenant.owner.gql(call.query, call.variables);
         if (result.errors?.length || result.data?.[op.field.name] == null) {
           problems.push(`${op.name} as ${tenant.label} did not answer: ${describeResult(result)}`);

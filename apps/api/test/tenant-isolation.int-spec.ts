@@ -2,6 +2,7 @@ import type { PrismaService } from '@streamplane/db';
 import { randomUUID } from 'node:crypto';
 import { billingCallFixtures, setUpBilling } from './billing-fixtures';
 import { createToken, deploymentCallFixtures, invite, joinAs, setUpDeployments } from './fixtures';
+import { replicationCallFixtures } from './replication-fixtures';
 import { callFor, fetchOperations, missingIds, type CallFixtures, type Operation } from './graphql-calls';
 import { describeResult, expectOk, startTestApi, uniqueEmail, wholeDatabase } from './harness';
 import type { ApiClient, GqlResult, SignedUp, TestApi } from './harness';
@@ -65,6 +66,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     upgradeProposals,
     agentTokens,
     pipelines,
+    replicationLinks,
   ] = await Promise.all([
     prisma.organization.findUnique({ where: { id: orgId } }),
     prisma.user.findMany({ where: { id: { in: userIds } }, orderBy: { id: 'asc' } }),
@@ -94,6 +96,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     prisma.upgradeProposal.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
     prisma.agentToken.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
     prisma.pipeline.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
+    prisma.replicationLink.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
   ]);
   return {
     organization,
@@ -109,6 +112,7 @@ async function rowsOfOrg(prisma: PrismaService, orgId: string) {
     upgradeProposals,
     agentTokens,
     pipelines,
+    replicationLinks,
   };
 }
 
@@ -170,6 +174,8 @@ describe('tenant isolation', () => {
     const deploymentCalls = deploymentCallFixtures(deploymentsOfA);
     // A finalized invoice, a draft and a low-credit notification, as the billing worker makes them.
     const billingOfA = await setUpBilling(api, orgA.organization.id, deploymentsOfA.running.id);
+    // Replication links in each state their calls succeed on, with health reports for failover/failback.
+    const replicationCalls = await replicationCallFixtures(api, ownerA);
     fixtures = {
       ids: {
         memberId: memberA.membershipId, // a MEMBER, so role changes and removal would otherwise succeed
@@ -177,8 +183,9 @@ describe('tenant isolation', () => {
         tokenId: tokenOfA.id,
         ...deploymentCalls.ids,
         ...billingCallFixtures(billingOfA).ids,
+        ...replicationCalls.ids,
       },
-      perOperation: deploymentCalls.perOperation,
+      perOperation: { ...deploymentCalls.perOperation, ...replicationCalls.perOperation },
     };
     const { cloudAccount, unusedCloudAccount, newSpec, pipelines, ...deploymentStates } = deploymentsOfA;
     deploymentIdOfA = deploymentsOfA.running.id;

@@ -4,6 +4,7 @@ import { ConfigModule, type AppConfig } from '@streamplane/config';
 import { DbModule } from '@streamplane/db';
 import { ProvisioningModule, UpgradeProposer, type ClusterHealthProbe } from '@streamplane/deployments';
 import { PipelineWorkloadsModule } from '@streamplane/pipelines';
+import { ReplicationWorkloadsModule } from '@streamplane/replication';
 import type { StackEngine } from '@streamplane/provisioning';
 import { PROVISIONING_JOB_HANDLERS } from './jobs/job-handlers';
 import { OperationRunJob } from './jobs/operation-run.job';
@@ -29,6 +30,8 @@ export class ProvisionerModule {
         ProvisioningModule.forRoot(config, overrides.engine, overrides.healthProbe),
         // Every run carries the deployment's pipelines, and their operations settle them.
         PipelineWorkloadsModule,
+        // Likewise its replication links (mirroring users, MirrorMaker 2).
+        ReplicationWorkloadsModule,
       ],
       providers: [
         OperationRunJob,

@@ -86,7 +86,7 @@ export class Metrics {
   /** `reason` only on rejected events: the RejectionReason of libs/metering (a closed set). */
   readonly ingestEvents = new Counter({
     name: 'streamplane_ingest_events_total',
-    help: 'Usage events received on /v1/ingest/events by outcome (accepted, duplicate, rejected) and rejection reason',
+    help: 'Agent events (usage and telemetry) received on /v1/ingest/events by outcome (accepted, duplicate, rejected) and rejection reason',
     labelNames: ['outcome', 'reason'] as const,
     registers: [this.registry],
   });

@@ -28,7 +28,6 @@ import {
 import {
   parseApplied,
   parseLinkSpec,
-  type ReplicationAction,
   type ReplicationFlow,
   type ReplicationLinkSpec,
   type ReplicationStep,
@@ -348,5 +347,3 @@ function notAllowed(link: ReplicationLink, what: string): ReplicationError {
     `The link is ${link.status} and cannot be ${what} now.`,
   );
 }
-
-export type { ReplicationAction };

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@streamplane/auth';
 import {
+  DeploymentStatus,
   PrismaService,
   ReplicationLinkStatus,
   type Deployment,
@@ -14,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { linkHealth, type LinkHealth, type ReplicationThresholds } from './health/replication-health';
 import { ReplicationHealthStore } from './health/replication-health-store';
-import { IN_PROGRESS, inProgressStatusOf } from './lifecycle/replication-lifecycle';
+import { IN_PROGRESS, inProgressStatusOf, settledStatusOf } from './lifecycle/replication-lifecycle';
 import { ReplicationLinkChanges, appendStep, linkExists } from './lifecycle/replication-link-changes';
 import { ReplicationError, ReplicationErrorCode as Code, linkNotFound } from './replication.errors';
 import {
@@ -234,15 +235,26 @@ export class ReplicationLinksService {
    * Removes MirrorMaker 2 and the mirroring users from both deployments. The mirrored topics stay on the
    * receiving side (their data is the customer's); the link is DELETED once both operations succeeded.
    */
-  async delete(principal: Principal, linkId: string): Promise<LinkChange> {
+  async delete(
+    principal: Principal,
+    linkId: string,
+    options: { force?: boolean | null } = {},
+  ): Promise<LinkChange> {
     parseInput(z.uuid(), linkId);
-    return this.change(principal, linkId, 'replication_link.delete', (link, spec) => {
+    const force = parseInput(z.boolean().nullish(), options.force) ?? false;
+    return this.change(principal, linkId, 'replication_link.delete', (link, spec, both) => {
       if (IN_PROGRESS.includes(link.status) && link.status !== ReplicationLinkStatus.DELETING) {
         throw notChangeable(link, 'deleted');
       }
+      // A region gone for good: remove mirroring from the deployments that still run. The other one drops
+      // its part on its next run (only live links contribute to a stack).
+      const running = both.filter((d) => d.status === DeploymentStatus.RUNNING).map((d) => d.id);
       return {
         spec: { ...spec, flows: [], action: 'DELETE' },
-        detail: 'Mirroring removed from both deployments; mirrored topics are kept.',
+        detail: force
+          ? `Mirroring removed from ${running.length === 2 ? 'both deployments' : 'the deployments still running'} (forced); mirrored topics are kept.`
+          : 'Mirroring removed from both deployments; mirrored topics are kept.',
+        ...(force ? { operationDeployments: running } : {}),
       };
     });
   }
@@ -281,6 +293,7 @@ export class ReplicationLinksService {
     decide: (
       link: ReplicationLink,
       spec: ReplicationLinkSpec,
+      deployments: Deployment[],
     ) => { spec: ReplicationLinkSpec; detail: string; operationDeployments?: string[] },
   ): Promise<LinkChange> {
     const result = await this.changes.guarded(() =>
@@ -290,14 +303,16 @@ export class ReplicationLinksService {
           link.sourceDeploymentId,
           link.targetDeploymentId,
         ]);
-        const decided = decide(link, parseLinkSpec(link.spec));
         const both = [locked.get(link.sourceDeploymentId)!, locked.get(link.targetDeploymentId)!];
-        // A retry runs where the change ran (a failover only on the survivor); anything else on both sides.
+        const decided = decide(link, parseLinkSpec(link.spec), both);
+        // A retry runs where the change ran (a failover only on the survivor), a forced delete where
+        // deployments still run; anything else on both sides. Only those must be idle.
         const deployments = decided.operationDeployments
           ? both.filter((d) => decided.operationDeployments!.includes(d.id))
           : both;
         this.changes.assertRunning(deployments);
-        await this.changes.assertIdle(tx, link.id, both);
+        await this.changes.assertIdle(tx, link.id, deployments);
+        const nothingToRun = deployments.length === 0;
         const spec: ReplicationLinkSpec = {
           ...decided.spec,
           operationDeployments: deployments.map((d) => d.id),
@@ -308,8 +323,10 @@ export class ReplicationLinksService {
           data: {
             spec,
             generation,
-            status: inProgressStatusOf(spec.action),
+            // Nothing to run (a forced delete with neither side running): settled at once.
+            status: nothingToRun ? settledStatusOf(spec.action) : inProgressStatusOf(spec.action),
             statusMessage: null,
+            ...(nothingToRun && spec.action === 'DELETE' ? { live: null, deletedAt: new Date() } : {}),
             steps: appendStep(link.steps, {
               at: new Date().toISOString(),
               action: spec.action,

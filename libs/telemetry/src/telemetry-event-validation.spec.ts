@@ -39,7 +39,7 @@ describe('telemetry event validation', () => {
       'not an event',
       checkpoint({ id: undefined }),
       checkpoint({ specversion: '0.3' }),
-      checkpoint({ type: AGENT_EVENT_TYPES.replicationHealth }),
+      checkpoint({ type: 'io.streamplane.not-a-type.v1' }),
       checkpoint({ subject: '11111111-1111-4111-8111-111111111111' }),
       checkpoint({ data: { ...checkpoint().data, state: 'SLEEPING' } }),
       checkpoint({ data: { ...checkpoint().data, observedAt: '2026-11-23T15:00:00Z' } }),

@@ -2,6 +2,7 @@ import {
   AGENT_EVENT_TYPES,
   AgentHeartbeat,
   PipelineCheckpoint,
+  ReplicationHealth,
   type AgentEventType,
 } from '@streamplane/agent-protocol';
 import type { RejectedEvent } from '@streamplane/metering';
@@ -10,7 +11,8 @@ import { z } from 'zod';
 /** A telemetry event that passed validation: its `data` parsed by the schema of its type. */
 export type ValidTelemetryEvent =
   | { index: number; id: string; kind: 'heartbeat'; data: AgentHeartbeat }
-  | { index: number; id: string; kind: 'pipelineCheckpoint'; data: PipelineCheckpoint };
+  | { index: number; id: string; kind: 'pipelineCheckpoint'; data: PipelineCheckpoint }
+  | { index: number; id: string; kind: 'replicationHealth'; data: ReplicationHealth };
 
 export interface TelemetryValidationWindow {
   /** The token's deployment: every event's `subject` must be it. */
@@ -45,9 +47,10 @@ const Envelope = z.looseObject({
 const SCHEMAS = {
   heartbeat: AgentHeartbeat,
   pipelineCheckpoint: PipelineCheckpoint,
+  replicationHealth: ReplicationHealth,
 } as const;
 
-/** Telemetry types this control plane stores; replicationHealth waits for replication links (issue 9). */
+/** The telemetry types this control plane stores. */
 function kindOf(type: string): keyof typeof SCHEMAS | undefined {
   const known = type as AgentEventType;
   switch (known) {
@@ -55,7 +58,8 @@ function kindOf(type: string): keyof typeof SCHEMAS | undefined {
       return 'heartbeat';
     case AGENT_EVENT_TYPES.pipelineCheckpoint:
       return 'pipelineCheckpoint';
-    case AGENT_EVENT_TYPES.replicationHealth: // replication links come with issue 9
+    case AGENT_EVENT_TYPES.replicationHealth:
+      return 'replicationHealth';
     case AGENT_EVENT_TYPES.usage: // metering's, never routed here
       return undefined;
     default:
@@ -116,11 +120,7 @@ export function validateTelemetryEvents(
       return reject('DUPLICATE_IN_BATCH', 'An earlier event of this batch has the same source and id.');
     }
     seen.add(identity);
-    events.push(
-      kind === 'heartbeat'
-        ? { index, id: event.id, kind, data: data.data as AgentHeartbeat }
-        : { index, id: event.id, kind, data: data.data as PipelineCheckpoint },
-    );
+    events.push({ index, id: event.id, kind, data: data.data } as ValidTelemetryEvent);
   });
   return { events, rejected };
 }

@@ -4,6 +4,7 @@ import { InjectConfig, type AppConfig } from '@streamplane/config';
 import { AgentHealthStore } from '@streamplane/deployments';
 import type { AgentPrincipal, BatchPart, IngestOutcome } from '@streamplane/metering';
 import { PipelineCheckpointStore } from '@streamplane/pipelines';
+import { ReplicationHealthStore } from '@streamplane/replication';
 import { validateTelemetryEvents, type ValidTelemetryEvent } from './telemetry-event-validation';
 
 /** Is this item of a batch telemetry (this service's) rather than usage (metering's)? */
@@ -14,7 +15,7 @@ export function isTelemetryEvent(item: unknown): boolean {
 /**
  * The telemetry part of an agent's batch (libs/agent-protocol): fast-changing, rebuildable state kept in
  * Redis, last report wins. A heartbeat goes to the deployment's AgentHealthStore hash, a pipeline
- * checkpoint to the PipelineCheckpointStore. A report older than the stored one (a spool replayed after an
+ * checkpoint to the PipelineCheckpointStore, a replication link's health to the ReplicationHealthStore. A report older than the stored one (a spool replayed after an
  * outage, a resend) is acknowledged as a duplicate and changes nothing, so the agent stops resending it.
  */
 @Injectable()
@@ -22,6 +23,7 @@ export class TelemetryIngestService {
   constructor(
     private readonly health: AgentHealthStore,
     private readonly checkpoints: PipelineCheckpointStore,
+    private readonly replication: ReplicationHealthStore,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -41,7 +43,14 @@ export class TelemetryIngestService {
       const result = await this.store(agent, event);
       if (result === 'stored') outcome.accepted.push(at);
       else if (result === 'stale') outcome.duplicates.push(at);
-      else {
+      else if (result === 'unknown-link') {
+        outcome.rejected.push({
+          ...at,
+          reason: 'UNKNOWN_LINK',
+          message:
+            'No such replication link between the deployment this agent token belongs to and data.sourceDeploymentId.',
+        });
+      } else {
         outcome.rejected.push({
           ...at,
           reason: 'UNKNOWN_PIPELINE',
@@ -57,12 +66,14 @@ export class TelemetryIngestService {
   private store(
     agent: AgentPrincipal,
     event: ValidTelemetryEvent,
-  ): Promise<'stored' | 'stale' | 'unknown-pipeline'> {
+  ): Promise<'stored' | 'stale' | 'unknown-pipeline' | 'unknown-link'> {
     switch (event.kind) {
       case 'heartbeat':
         return this.health.recordHeartbeat(agent.deploymentId, event.data);
       case 'pipelineCheckpoint':
         return this.checkpoints.record(agent.orgId, agent.deploymentId, event.data);
+      case 'replicationHealth':
+        return this.replication.record(agent.orgId, agent.deploymentId, event.data);
     }
   }
 }

@@ -1,4 +1,9 @@
-import { AGENT_EVENT_TYPES, type AgentHeartbeat, type PipelineCheckpoint } from '@streamplane/agent-protocol';
+import {
+  AGENT_EVENT_TYPES,
+  type AgentHeartbeat,
+  type PipelineCheckpoint,
+  type ReplicationHealth,
+} from '@streamplane/agent-protocol';
 
 /** A CloudEvent (1.0, structured JSON) as the agent sends it to POST /v1/ingest/events. */
 export interface AgentCloudEvent<T = unknown> {
@@ -69,6 +74,20 @@ export function checkpointEvent(
     AGENT_EVENT_TYPES.pipelineCheckpoint,
     checkpoint.observedAt,
     checkpoint,
+  );
+}
+
+/** One replication link's health as measured on this (receiving) deployment: one per link, direction and moment. */
+export function replicationHealthEvent(
+  deploymentId: string,
+  health: ReplicationHealth,
+): AgentCloudEvent<ReplicationHealth> {
+  return envelope(
+    deploymentId,
+    `replication:${health.linkId}:${health.sourceDeploymentId}:${health.observedAt}`,
+    AGENT_EVENT_TYPES.replicationHealth,
+    health.observedAt,
+    health,
   );
 }
 

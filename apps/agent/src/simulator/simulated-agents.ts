@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { simulatedReplicationHealth, type SimulatedLink } from '@streamplane/replication';
+import { replicationHealthEvent } from '../agent/agent-events';
 import { AGENT_VERSION } from '../agent/agent-version';
 import { DataPlaneAgent, type RoundReport } from '../agent/data-plane-agent';
 import { AgentPipelinesClient } from '../control-plane/agent-pipelines-client';
@@ -16,6 +18,8 @@ import type { SimulatedDeployment } from './traffic-model';
 /** The deployments to simulate: RUNNING (or UPDATING) on the local engine, read on every tick. */
 export interface DeploymentSource {
   simulatedDeployments(): Promise<SimulatedDeployment[]>;
+  /** Replication links between local deployments: their health is reported by the receiving side. */
+  simulatedLinks?(): Promise<SimulatedLink[]>;
 }
 
 /** The agent token a deployment's cluster holds (AgentTokensService.tokenForStack in the control plane). */
@@ -132,7 +136,24 @@ export class SimulatedAgents {
       }
     };
     await Promise.all(Array.from({ length: this.options.concurrency }, lane));
+    await this.reportReplicationHealth(ids, now);
     return { deployments: current.length, rounds };
+  }
+
+  /** MirrorMaker 2 of local links: each running direction's health, sent by the deployment it mirrors into. */
+  private async reportReplicationHealth(running: Set<string>, now: Date): Promise<void> {
+    if (!this.deployments.simulatedLinks) return;
+    try {
+      for (const link of await this.deployments.simulatedLinks()) {
+        for (const { reportingDeploymentId, report } of simulatedReplicationHealth(link, now)) {
+          const simulated = this.simulated.get(reportingDeploymentId);
+          if (!simulated || !running.has(reportingDeploymentId)) continue;
+          await simulated.reporter.report([replicationHealthEvent(reportingDeploymentId, report)]);
+        }
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'simulated replication health could not be reported');
+    }
   }
 
   private ensure(deployment: SimulatedDeployment): void {

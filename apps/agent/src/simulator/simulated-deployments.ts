@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DeploymentStatus, PrismaService, StackEngineKind } from '@streamplane/db';
+import { DeploymentStatus, PrismaService, ReplicationLinkStatus, StackEngineKind } from '@streamplane/db';
+import type { SimulatedLink } from '@streamplane/replication';
 import type { DeploymentSource } from './simulated-agents';
 import type { SimulatedDeployment } from './traffic-model';
 
@@ -22,6 +23,18 @@ export class SimulatedDeployments implements DeploymentSource {
         status: { in: [DeploymentStatus.RUNNING, DeploymentStatus.UPDATING] },
       },
       select: { id: true, orgId: true, brokers: true, storagePerBrokerGiB: true },
+      orderBy: { id: 'asc' },
+    });
+  }
+
+  /** The replication links of local deployments still in place (their MirrorMaker 2 is simulated too). */
+  simulatedLinks(): Promise<SimulatedLink[]> {
+    return this.prisma.replicationLink.findMany({
+      where: {
+        status: { notIn: [ReplicationLinkStatus.DELETING, ReplicationLinkStatus.DELETED] },
+        targetDeployment: { engine: StackEngineKind.local },
+      },
+      select: { id: true, spec: true, status: true },
       orderBy: { id: 'asc' },
     });
   }

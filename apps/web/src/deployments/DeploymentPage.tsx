@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Stack, Tabs, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconAlertTriangle, IconArrowsMaximize, IconFlask, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { can } from '../auth/permissions';
 import { useSession } from '../auth/session';
@@ -26,6 +26,9 @@ import { DeploymentStatusBadge, isBusy, SimulatedBadge } from './StatusBadge';
 export function DeploymentPage() {
   const { deploymentId = '' } = useParams();
   const { role } = useSession();
+  // The tab is in the address, so a link (or going back) can open the pipelines.
+  const [search, setSearch] = useSearchParams();
+  const tab = search.get('tab') ?? 'overview';
   const [shownOperationId, setShownOperationId] = useState<string>();
   const { deployment, operations, proposals, live, operationId, historyLoading, rereadAll } =
     useDeploymentLive(deploymentId, shownOperationId);
@@ -128,7 +131,13 @@ export function DeploymentPage() {
             loading={historyLoading}
           />
         )}
-        <Tabs defaultValue="overview" keepMounted={false}>
+        <Tabs
+          value={tab}
+          onChange={(value) =>
+            setSearch(value && value !== 'overview' ? { tab: value } : {}, { replace: true })
+          }
+          keepMounted={false}
+        >
           <Tabs.List mb="md">
             <Tabs.Tab value="overview">Overview</Tabs.Tab>
             <Tabs.Tab value="pipelines">Pipelines</Tabs.Tab>

@@ -130,7 +130,7 @@ export function NewPipelinePage() {
 
   return (
     <>
-      <Anchor component={Link} to={`/deployments/${deploymentId}`} size="sm" c="dimmed">
+      <Anchor component={Link} to={`/deployments/${deploymentId}?tab=pipelines`} size="sm" c="dimmed">
         ← {row.name}
       </Anchor>
       <PageHeader
@@ -158,7 +158,7 @@ export function NewPipelinePage() {
             <TextInput
               label="Pipeline name"
               description="Lower-case letters, digits and -, up to 40; unique on this deployment. Names its topics."
-              placeholder="telemetry"
+              placeholder="e.g. telemetry"
               value={draft.name}
               onChange={(event) => change({ ...draft, name: event.currentTarget.value }, 'name')}
               error={errors.name}

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import {
@@ -9,7 +9,7 @@ import {
   IconRocket,
   IconTrash,
 } from '@tabler/icons-react';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { toApiError, type ApiError } from '../api/api-error';
@@ -37,6 +37,8 @@ import {
 } from './pipelines.graphql';
 import { isPipelineBusy, PipelineStatusBadge } from './PipelineStatusBadge';
 
+const ASSETS_EVERY_MS = 30_000;
+
 /** Statuses in which the stage runners run (or were asked to), so checkpoints mean something. */
 const LIVE_STATUSES: PipelineStatus[] = [
   'RUNNING',
@@ -53,11 +55,16 @@ export function PipelinePage() {
   const { role } = useSession();
   const { pipeline, live, operations, historyLoading, reread } = usePipelineLive(pipelineId);
   const row = pipeline.data?.pipeline;
-  const [deployment] = useQuery({
+  const [deployment, rereadDeployment] = useQuery({
     query: pipelineDeploymentQuery,
     variables: { deploymentId: row?.deploymentId ?? '' },
     pause: !row,
   });
+  // Connected assets are counted as usage arrives: read them again now and then.
+  useEffect(() => {
+    const timer = setInterval(() => rereadDeployment({ requestPolicy: 'network-only' }), ASSETS_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [rereadDeployment]);
   const [deleting, deleteModal] = useDisclosure(false);
   const [actionError, setActionError] = useState<ApiError>();
   const [, deploy] = useMutation(deployPipelineMutation);
@@ -112,7 +119,7 @@ export function PipelinePage() {
 
   return (
     <>
-      <Anchor component={Link} to={`/deployments/${row.deploymentId}`} size="sm" c="dimmed">
+      <Anchor component={Link} to={`/deployments/${row.deploymentId}?tab=pipelines`} size="sm" c="dimmed">
         ← {owner?.name ?? 'Deployment'}
       </Anchor>
       <PageHeader

@@ -76,7 +76,7 @@ export function StageOptionsForm(props: FormProps & { kind: string }) {
     <NumberInput
       label={label}
       description={describe(name)}
-      value={typeof options[name] === 'number' ? (options[name] as number) : ''}
+      value={typeof options[name] === 'number' ? options[name] : ''}
       onChange={(value) => set(name, num(value))}
       min={min}
       max={max}
@@ -102,9 +102,9 @@ export function StageOptionsForm(props: FormProps & { kind: string }) {
         <Stack gap="sm">
           {field('brokerUrl', 'Broker URL', {
             required: true,
-            placeholder: 'mqtts://broker.example.com:8883',
+            placeholder: 'e.g. mqtts://broker.example.com:8883',
           })}
-          {field('topicFilter', 'Topic filter', { required: true, placeholder: 'devices/+/telemetry' })}
+          {field('topicFilter', 'Topic filter', { required: true, placeholder: 'e.g. devices/+/telemetry' })}
           <Group grow align="flex-start">
             <Select
               label="QoS"
@@ -113,12 +113,12 @@ export function StageOptionsForm(props: FormProps & { kind: string }) {
                 { value: '0', label: '0 — at most once' },
                 { value: '1', label: '1 — at least once' },
               ]}
-              value={String(options.qos ?? 1)}
+              value={options.qos === 0 ? '0' : '1'}
               onChange={(value) => set('qos', Number(value ?? 1))}
               allowDeselect={false}
               error={errors['options.qos']}
             />
-            {field('assetIdFrom', 'Device id from', { placeholder: 'topic-segment:1' })}
+            {field('assetIdFrom', 'Device id from', { placeholder: 'e.g. topic-segment:1' })}
           </Group>
           <Group grow align="flex-start">
             {field('username', 'User name')}
@@ -139,20 +139,20 @@ export function StageOptionsForm(props: FormProps & { kind: string }) {
     case 'source.http':
       return (
         <Group grow align="flex-start">
-          {field('path', 'Path', { required: true, placeholder: '/ingest' })}
+          {field('path', 'Path', { required: true, placeholder: 'e.g. /ingest' })}
           {number('maxBodyBytes', 'Largest body (bytes)', 1, 10 * 1024 * 1024)}
         </Group>
       );
     case 'source.kafka':
-      return field('topic', 'Topic to read', { required: true, placeholder: 'orders' });
+      return field('topic', 'Topic to read', { required: true, placeholder: 'e.g. orders' });
     case 'sink.kafka':
-      return field('topic', 'Topic to write', { required: true, placeholder: 'telemetry.clean' });
+      return field('topic', 'Topic to write', { required: true, placeholder: 'e.g. telemetry.clean' });
     case 'transform.filter':
       return <FilterForm {...props} />;
     case 'transform.dedupe':
       return (
         <Group grow align="flex-start">
-          {field('keyField', 'Key field', { required: true, placeholder: 'id' })}
+          {field('keyField', 'Key field', { required: true, placeholder: 'e.g. id' })}
           {number('windowSeconds', 'Window (seconds)', 1, 7 * 24 * 3600)}
         </Group>
       );
@@ -161,7 +161,7 @@ export function StageOptionsForm(props: FormProps & { kind: string }) {
         <Stack gap="sm">
           {field('url', 'Webhook URL', {
             required: true,
-            placeholder: 'https://hooks.example.com/telemetry',
+            placeholder: 'e.g. https://hooks.example.com/telemetry',
           })}
           {number('batchSize', 'Messages per request', 1, 10_000)}
           <Text size="xs" c="dimmed">
@@ -187,7 +187,7 @@ export function StageOptionsForm(props: FormProps & { kind: string }) {
             error={errors['options.connectionString']}
           />
           <Group grow align="flex-start">
-            {field('table', 'Table', { required: true, placeholder: 'public.readings' })}
+            {field('table', 'Table', { required: true, placeholder: 'e.g. public.readings' })}
             {choice('mode', 'Mode', ['insert', 'upsert'])}
           </Group>
         </Stack>
@@ -195,9 +195,9 @@ export function StageOptionsForm(props: FormProps & { kind: string }) {
     case 'sink.object-storage':
       return (
         <Stack gap="sm">
-          {field('bucketUrl', 'Bucket URL', { required: true, placeholder: 's3://my-bucket' })}
+          {field('bucketUrl', 'Bucket URL', { required: true, placeholder: 'e.g. s3://my-bucket' })}
           <Group grow align="flex-start">
-            {field('prefix', 'Object name prefix', { placeholder: 'telemetry/' })}
+            {field('prefix', 'Object name prefix', { placeholder: 'e.g. telemetry/' })}
             {choice('format', 'Format', ['json', 'parquet'])}
             {number('flushSeconds', 'Write a file every (s)', 1, 3600)}
           </Group>
@@ -273,7 +273,13 @@ function FilterForm(props: FormProps) {
             aria-label={`Condition ${index + 1} value`}
             placeholder={predicate.op === 'exists' ? '—' : 'value'}
             disabled={predicate.op === 'exists'}
-            value={predicate.value === undefined ? '' : String(predicate.value)}
+            value={
+              predicate.value === undefined
+                ? ''
+                : typeof predicate.value === 'string'
+                  ? predicate.value
+                  : JSON.stringify(predicate.value)
+            }
             onChange={(event) => update(index, { value: parseValue(event.currentTarget.value) })}
             error={errors[`options.predicates.${index}.value`]}
             style={{ flex: 2 }}

@@ -67,7 +67,9 @@ describe('the stage builder’s checks (the api’s, made first)', () => {
     const fromKafka = valid();
     fromKafka.stages[0] = { ...newStage('source.kafka', 'read'), options: { topic: 'orders' } };
     fromKafka.stages[2].options = { topic: 'orders' };
-    expect(validateDraft(fromKafka)['stages.2.options.topic']).toMatch(/would write the topic the pipeline reads/);
+    expect(validateDraft(fromKafka)['stages.2.options.topic']).toMatch(
+      /would write the topic the pipeline reads/,
+    );
     const loop = valid();
     loop.stages[2].options = { topic: 'telemetry.filter' };
     expect(validateDraft(loop)['stages.2.options.topic']).toMatch(/would make a loop/);
@@ -81,9 +83,13 @@ describe('the stage builder’s checks (the api’s, made first)', () => {
       { kind: 'source.mqtt', options: [{ name: 'topicFilter', required: true }] },
     ]);
     expect(errors['stages.0.options.brokerUrl']).toMatch(/mqtt:\/\/ or mqtts:\/\//);
-    expect(errors['stages.0.options.topicFilter']).toBe('Required: topicFilter.');
+    expect(errors['stages.0.options.topicFilter']).toMatch(/Required: an MQTT topic filter/);
     expect(errors['stages.0.options.assetIdFrom']).toMatch(/topic-segment/);
     expect(errors['stages.1.options.predicates.0.value']).toMatch(/A value to compare with/);
+    const mapped = valid();
+    mapped.stages[1] = { ...newStage('transform.map', 'shape'), options: {} };
+    const catalog = [{ kind: 'transform.map', options: [{ name: 'fields', required: true }] }];
+    expect(validateDraft(mapped, catalog)['stages.1.options.fields']).toBe('Required: fields.');
   });
 
   it('says so when the JSON editor holds no object, and sends what it holds otherwise', () => {

@@ -167,10 +167,10 @@ export function layoutOf(draft: PipelineDraft): StageTopics[] {
     const role = roleOfKind(stage.kind);
     const options = stageOptions(stage) ?? {};
     const entry: StageTopics = { created: false };
-    if (stage.kind === 'source.kafka') entry.output = String(options.topic ?? '');
+    if (stage.kind === 'source.kafka') entry.output = typeof options.topic === 'string' ? options.topic : '';
     else {
       if (role !== 'source') entry.input = previous;
-      if (stage.kind === 'sink.kafka') entry.output = String(options.topic ?? '');
+      if (stage.kind === 'sink.kafka') entry.output = typeof options.topic === 'string' ? options.topic : '';
       else if (role !== 'sink') {
         entry.output = stage.outputTopic.trim() || `${draft.name || '<pipeline>'}.${stage.name || '<stage>'}`;
         entry.created = true;
@@ -194,7 +194,10 @@ function optionProblems(
   options: Record<string, unknown>,
   add: (option: string, message: string) => void,
 ) {
-  const text = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : '');
+  const text = (name: string): string => {
+    const value = options[name];
+    return typeof value === 'string' ? value : '';
+  };
   switch (kind) {
     case 'source.mqtt': {
       if (!/^mqtts?:\/\/[^/\s:]+/.test(text('brokerUrl')))
@@ -313,11 +316,11 @@ export function validateDraft(
       add(`${at}.options`, 'Not a JSON object: check the braces, quotes and commas.');
       return;
     }
+    optionProblems(stage.kind, options, (option, message) => add(`${at}.options.${option}`, message));
     for (const option of catalog.find((entry) => entry.kind === stage.kind)?.options ?? []) {
       if (option.required && (options[option.name] === undefined || options[option.name] === ''))
         add(`${at}.options.${option.name}`, `Required: ${option.name}.`);
     }
-    optionProblems(stage.kind, options, (option, message) => add(`${at}.options.${option}`, message));
     if (stage.outputTopic.trim()) {
       if (role === 'sink' || stage.kind === 'source.kafka')
         add(`${at}.outputTopic`, 'This stage writes no topic of its own.');

@@ -52,7 +52,7 @@ const STATUS: Record<ReplicationLinkStatus, { color: string; label: string; busy
   UPDATING: { color: 'blue', label: 'Updating', busy: true },
   FAILING_OVER: { color: 'orange', label: 'Failing over', busy: true },
   FAILED_OVER: { color: 'orange', label: 'Failed over', busy: false },
-  FAILING_BACK: { color: 'yellow', label: 'Failing back', busy: false },
+  FAILING_BACK: { color: 'yellow', label: 'Failing back', busy: false }, // also its resting state
   DELETING: { color: 'gray', label: 'Deleting', busy: true },
   DELETED: { color: 'gray', label: 'Deleted', busy: false },
   FAILED: { color: 'red', label: 'Failed', busy: false },
@@ -113,6 +113,10 @@ export function LinkCard(props: {
     }
   };
   const canSwitch = can(role, 'Mutation.failoverReplicationLink');
+  // A resting FAILING_BACK (mirroring reversed) takes the next step; only a queued or running operation waits.
+  const running = link.operations.filter((op) => op.status === 'QUEUED' || op.status === 'RUNNING');
+  const busy = status.busy || running.length > 0;
+  const wait = busy ? 'Wait for the running step to finish' : undefined;
   return (
     <Card
       p="lg"
@@ -155,6 +159,13 @@ export function LinkCard(props: {
           {simulated && <SimulatedBadge what="link" />}
         </Group>
       </Group>
+      {running.length > 0 && (
+        <Text size="sm" c="blue.8" mb="sm" data-testid="link-running">
+          <Loader size={10} mr={6} />
+          {running.length === 1 ? 'A step is running' : `${running.length} steps are running`} on{' '}
+          {running.map((op) => name(op.deploymentId)).join(' and ')}.
+        </Text>
+      )}
       {link.statusMessage && (
         <Text size="sm" c={link.status === 'FAILED' ? 'red.8' : undefined} mb="sm">
           {link.statusMessage}
@@ -247,6 +258,8 @@ export function LinkCard(props: {
               size="xs"
               color="orange"
               leftSection={<IconSwitchHorizontal size={14} />}
+              disabled={busy}
+              title={wait}
               onClick={() => setSwitching('failover')}
             >
               Fail over…
@@ -256,6 +269,8 @@ export function LinkCard(props: {
             <Button
               size="xs"
               leftSection={<IconArrowBackUp size={14} />}
+              disabled={busy}
+              title={wait}
               onClick={() => setSwitching('failback')}
             >
               {link.status === 'FAILING_BACK' ? 'Finish failback…' : 'Fail back…'}
@@ -272,7 +287,7 @@ export function LinkCard(props: {
               Retry
             </Button>
           )}
-          {can(role, 'Mutation.deleteReplicationLink') && !status.busy && link.status !== 'DELETED' && (
+          {can(role, 'Mutation.deleteReplicationLink') && !busy && link.status !== 'DELETED' && (
             <Button
               size="xs"
               variant="light"

@@ -46,6 +46,14 @@ export const replicationLinksQuery = graphql(`
       clientSettings {
         ...ClientSettingsFields
       }
+      operations {
+        id
+        deploymentId
+        status
+        type
+        errorMessage
+        queuedAt
+      }
       createdAt
       updatedAt
     }

@@ -28,6 +28,10 @@ Object.assign(window.HTMLElement.prototype, { scrollIntoView: () => undefined })
 // jsdom has no document.fonts (Mantine's autosizing Textarea listens for fonts loading).
 if (!('fonts' in document)) {
   Object.defineProperty(document, 'fonts', {
-    value: { addEventListener: () => undefined, removeEventListener: () => undefined, ready: Promise.resolve() },
+    value: {
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+      ready: Promise.resolve(),
+    },
   });
 }

@@ -24,7 +24,8 @@ export type RejectionReason =
   /** Telemetry (libs/telemetry): `data` does not match the schema of the event's type. */
   | 'INVALID_DATA'
   /** Telemetry: a pipeline checkpoint for a pipeline (or stage) that is not the deployment's. */
-  | 'UNKNOWN_PIPELINE';
+  | 'UNKNOWN_PIPELINE'
+  | 'UNKNOWN_LINK';
 
 export interface RejectedEvent {
   /** The event's `id` when it had a usable one. */

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   ActorType,
+  Prisma,
   PrismaService,
   ReplicationLinkStatus,
   type Deployment,
@@ -54,7 +55,6 @@ export const SIMULATED_CA_CERTIFICATE =
 @Injectable()
 export class ReplicationStackContributor implements StackWorkloadContributor, OnModuleInit {
   readonly name = 'replication';
-  private readonly logger = new Logger(ReplicationStackContributor.name);
 
   constructor(
     private readonly prisma: PrismaService,
@@ -195,28 +195,24 @@ export class ReplicationStackContributor implements StackWorkloadContributor, On
     return openPassword(this.cipher, link.id, side, sealed);
   }
 
+  /** The step's audit entry, in the settling transaction (a SYSTEM action: the provisioner did it). */
   private auditStep(
-    tx: Parameters<Parameters<PrismaService['$transaction']>[0]>[0],
+    tx: Prisma.TransactionClient,
     link: ReplicationLink,
     action: string,
     operation: Operation,
     detail: string,
   ): Promise<void> {
-    return this.audit
-      .record(
-        tx,
-        { orgId: link.orgId, actorType: ActorType.SYSTEM },
-        {
-          action,
-          targetType: 'ReplicationLink',
-          targetId: link.id,
-          metadata: { operationId: operation.id, deploymentId: operation.deploymentId, detail },
-        },
-      )
-      .catch((error: unknown) => {
-        this.logger.warn({ err: error, linkId: link.id }, 'Could not audit a replication step');
-        throw error;
-      });
+    return this.audit.record(
+      tx,
+      { orgId: link.orgId, actorType: ActorType.SYSTEM },
+      {
+        action,
+        targetType: 'ReplicationLink',
+        targetId: link.id,
+        metadata: { operationId: operation.id, deploymentId: operation.deploymentId, detail },
+      },
+    );
   }
 }
 

@@ -102,8 +102,15 @@ export class ReplicationResolver {
   async deleteReplicationLink(
     @CurrentPrincipal() principal: Principal,
     @Args('linkId', { type: () => ID }) linkId: string,
+    @Args('force', {
+      type: () => Boolean,
+      nullable: true,
+      description:
+        'A deployment is gone for good (not RUNNING): remove mirroring from the one still running; the other drops its part on its next run.',
+    })
+    force?: boolean | null,
   ) {
-    return changeModel(await this.links.delete(principal, linkId));
+    return changeModel(await this.links.delete(principal, linkId, { force }));
   }
 
   @RequireRole(Role.MEMBER)

@@ -3,6 +3,9 @@ import { Card, SimpleGrid, Text, Title } from '@mantine/core';
 import dayjs from 'dayjs';
 import { formatLag, formatRate, type Sample } from '../pipeline-live';
 
+const tick = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const yAxisProps = { width: 44, tickFormatter: (value: number) => tick.format(value) };
+
 /** Throughput and lag over the last minutes, one point per round of reports. */
 export function LiveChart(props: { samples: Sample[] }) {
   const data = props.samples.map((sample) => ({
@@ -30,24 +33,24 @@ export function LiveChart(props: { samples: Sample[] }) {
     <SimpleGrid cols={{ base: 1, md: 2 }} data-testid="live-chart">
       <Card withBorder p="sm">
         <Title order={3} size="h6" mb="xs">
-          Throughput at the sink
+          Throughput at the sink (messages/s)
         </Title>
         <LineChart
           {...common}
           series={[{ name: 'throughput', label: 'Messages/s', color: 'indigo.6' }]}
           valueFormatter={formatRate}
-          yAxisProps={{ width: 56 }}
+          yAxisProps={yAxisProps}
         />
       </Card>
       <Card withBorder p="sm">
         <Title order={3} size="h6" mb="xs">
-          Total lag
+          Total lag (messages behind)
         </Title>
         <LineChart
           {...common}
           series={[{ name: 'lag', label: 'Messages behind', color: 'orange.6' }]}
           valueFormatter={formatLag}
-          yAxisProps={{ width: 56 }}
+          yAxisProps={yAxisProps}
         />
       </Card>
     </SimpleGrid>
