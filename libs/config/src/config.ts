@@ -219,6 +219,15 @@ const EnvSchema = z.object({
   INGEST_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   INGEST_TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   INGEST_DB_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(8),
+  // Replication links (libs/replication): when a direction counts as stale or lagging, the failover
+  // pre-checks' bounds, and the alert thresholds rendered into the target cluster's PrometheusRule.
+  REPLICATION_STALE_AFTER_SECONDS: z.coerce.number().int().min(10).max(86_400).default(120),
+  REPLICATION_LAGGING_ABOVE_MESSAGES: z.coerce.number().int().min(0).default(10_000),
+  REPLICATION_LAGGING_CHECKPOINT_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  REPLICATION_FAILOVER_MAX_LAG_MESSAGES: z.coerce.number().int().min(0).default(1_000),
+  REPLICATION_FAILOVER_MAX_CHECKPOINT_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  REPLICATION_ALERT_LATENCY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  REPLICATION_ALERT_CHECKPOINT_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   // The simulated agent (apps/agent --simulate, local engine only).
   AGENT_SIMULATOR_INTERVAL_SECONDS: z.coerce
     .number()
@@ -403,6 +412,16 @@ export interface AppConfig {
     /** PostgreSQL connections of the ingest path's own pool (bulk inserts, counter rebuilds). */
     dbPoolSize: number;
   };
+  /** Replication links' health verdicts, failover pre-check bounds and alert thresholds. */
+  replication: {
+    staleAfterSeconds: number;
+    laggingAboveMessages: number;
+    laggingCheckpointAgeSeconds: number;
+    failoverMaxLagMessages: number;
+    failoverMaxCheckpointAgeSeconds: number;
+    alertReplicationLatencySeconds: number;
+    alertCheckpointAgeSeconds: number;
+  };
   /** The simulated agent that sends made-up usage for local-engine deployments (development only). */
   agentSimulator: {
     /** Usage is reported per interval of this length (dividing an hour), at its end. */
@@ -577,6 +596,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rateLimit: { batches: e.INGEST_RATE_LIMIT_BATCHES, windowSeconds: e.INGEST_RATE_LIMIT_WINDOW_SECONDS },
       tokenCacheSeconds: e.INGEST_TOKEN_CACHE_SECONDS,
       dbPoolSize: e.INGEST_DB_POOL_SIZE,
+    },
+    replication: {
+      staleAfterSeconds: e.REPLICATION_STALE_AFTER_SECONDS,
+      laggingAboveMessages: e.REPLICATION_LAGGING_ABOVE_MESSAGES,
+      laggingCheckpointAgeSeconds: e.REPLICATION_LAGGING_CHECKPOINT_AGE_SECONDS,
+      failoverMaxLagMessages: e.REPLICATION_FAILOVER_MAX_LAG_MESSAGES,
+      failoverMaxCheckpointAgeSeconds: e.REPLICATION_FAILOVER_MAX_CHECKPOINT_AGE_SECONDS,
+      alertReplicationLatencySeconds: e.REPLICATION_ALERT_LATENCY_SECONDS,
+      alertCheckpointAgeSeconds: e.REPLICATION_ALERT_CHECKPOINT_AGE_SECONDS,
     },
     agentSimulator: { intervalSeconds: e.AGENT_SIMULATOR_INTERVAL_SECONDS },
     tracing: {

@@ -1,11 +1,10 @@
-import { DEFAULT_REPLICATION_THRESHOLDS } from './health/replication-health';
+import { APP_CONFIG, type AppConfig } from '@streamplane/config';
+import type { ReplicationThresholds } from './health/replication-health';
 import { REPLICATION_THRESHOLDS } from './replication-links.service';
 
-/**
- * The health and failover thresholds. Defaults for now; the lead moves them into AppConfig
- * (`config.replication`) and this provider reads them from there.
- */
+/** The health and failover thresholds, from configuration (REPLICATION_* variables, README "Configuration"). */
 export const replicationThresholdsProvider = {
   provide: REPLICATION_THRESHOLDS,
-  useValue: DEFAULT_REPLICATION_THRESHOLDS,
+  useFactory: (config: AppConfig): ReplicationThresholds => config.replication,
+  inject: [APP_CONFIG],
 };

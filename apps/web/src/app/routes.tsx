@@ -11,7 +11,7 @@ import { DeploymentPage } from '../deployments/DeploymentPage';
 import { NewDeploymentPage } from '../deployments/NewDeploymentPage';
 import { OverviewPage } from '../deployments/OverviewPage';
 import { OrganizationPage } from '../organization/OrganizationPage';
-import { NewPipelinePage } from '../pipelines/NewPipelinePage';
+import { EditPipelinePage, NewPipelinePage } from '../pipelines/NewPipelinePage';
 import { AppLayout } from './AppLayout';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -48,6 +48,7 @@ export const routes: RouteObject[] = [
           { path: '/deployments/:deploymentId', element: <DeploymentPage /> },
           { path: '/deployments/:deploymentId/pipelines/new', element: <NewPipelinePage /> },
           { path: '/pipelines/:pipelineId', element: <PipelinePage /> },
+          { path: '/pipelines/:pipelineId/edit', element: <EditPipelinePage /> },
           { path: '/replication', element: <ReplicationPage /> },
           { path: '/cloud-accounts', element: <CloudAccountsPage /> },
           { path: '/cloud-accounts/connect', element: <ConnectCloudAccountPage /> },

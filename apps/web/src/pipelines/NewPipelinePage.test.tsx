@@ -1,9 +1,9 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../generated/graphql';
-import { stageCatalog } from '../test/fixtures';
+import { pipeline, stageCatalog } from '../test/fixtures';
 import { fakeSession, FakeApi, renderPage } from '../test/render';
-import { NewPipelinePage } from './NewPipelinePage';
+import { EditPipelinePage, NewPipelinePage } from './NewPipelinePage';
 
 function open(role: Role, overrides: { status?: string; createPipeline?: unknown } = {}) {
   const api = new FakeApi({
@@ -136,5 +136,60 @@ describe('the new-pipeline page', () => {
     open('OWNER', { status: 'UPDATING' });
     await screen.findByText('The deployment is not running');
     expect(screen.getByRole('button', { name: 'Create and deploy' })).toBeDisabled();
+  });
+});
+
+describe('editing a pipeline', () => {
+  it('keeps the name and sealed secrets, and sends the changed stages as an update', async () => {
+    const stored = pipeline();
+    stored.stages[0].options = { ...stored.stages[0].options, password: { set: true } };
+    const api = new FakeApi({
+      Pipeline: { data: { pipeline: stored } },
+      PipelineDeployment: {
+        data: {
+          deployment: {
+            id: 'dep-1',
+            name: 'orders',
+            status: 'RUNNING',
+            simulated: true,
+            connectedAssets: { count: 0, periodStart: '2026-11-01T00:00:00.000Z' },
+          },
+        },
+      },
+      PipelineStageCatalog: { data: { pipelineStageCatalog: stageCatalog() } },
+      UpdatePipeline: {
+        data: {
+          updatePipeline: {
+            pipeline: { id: 'pipe-1', status: 'UPDATING', generation: 2 },
+            operation: { id: 'op-2', status: 'QUEUED' },
+          },
+        },
+      },
+    });
+    renderPage({
+      route: '/pipelines/:pipelineId/edit',
+      path: '/pipelines/pipe-1/edit',
+      element: <EditPipelinePage />,
+      api,
+      session: fakeSession('MEMBER'),
+    });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Edit telemetry' })).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Pipeline name/)).toBeDisabled();
+    expect(screen.getByText('Set (kept sealed); type to replace it.')).toBeInTheDocument();
+    type(/^Topic to write/, 'alerts.v2');
+    fireEvent.click(screen.getByRole('button', { name: 'Save and roll out' }));
+    await waitFor(() => expect(api.calls('UpdatePipeline')).toBe(1));
+    const sent = api.requests.find((request) => request.operationName === 'UpdatePipeline')!.variables as {
+      pipelineId: string;
+      spec: {
+        name?: string;
+        stages: { name: string; options: Record<string, unknown>; outputTopic?: string }[];
+      };
+    };
+    expect(sent.pipelineId).toBe('pipe-1');
+    expect(sent.spec).not.toHaveProperty('name');
+    expect(sent.spec.stages[0].options.password).toEqual({ set: true });
+    expect(sent.spec.stages[0]).not.toHaveProperty('outputTopic'); // telemetry.ingest is the default
+    expect(sent.spec.stages[2].options).toEqual({ topic: 'alerts.v2' });
   });
 });

@@ -28,10 +28,13 @@ import { SimulatedBadge } from '../deployments/StatusBadge';
 import {
   createPipelineMutation,
   pipelineDeploymentQuery,
+  pipelineQuery,
   pipelineStageCatalogQuery,
+  updatePipelineMutation,
 } from './pipelines.graphql';
 import { StageCard } from './StageCard';
 import {
+  draftFromPipeline,
   initialDraft,
   insertTransform,
   layoutOf,
@@ -52,19 +55,52 @@ function withoutPrefix(errors: FieldErrors, prefix: string): FieldErrors {
   return Object.fromEntries(Object.entries(errors).filter(([key]) => !key.startsWith(prefix)));
 }
 
-/** The stage builder: source first, transforms, sink last; checked here as the api checks it. */
+/** A new pipeline on the deployment of the address. */
 export function NewPipelinePage() {
   const { deploymentId = '' } = useParams();
+  return <PipelineBuilder deploymentId={deploymentId} />;
+}
+
+/** A pipeline's desired spec, changed: a draft is saved, a deployed pipeline rolls to it. */
+export function EditPipelinePage() {
+  const { pipelineId = '' } = useParams();
+  const [pipeline, reread] = useQuery({ query: pipelineQuery, variables: { pipelineId } });
+  const row = pipeline.data?.pipeline;
+  if (!row) {
+    if (pipeline.error)
+      return <ErrorAlert error={pipeline.error} onRetry={() => reread({ requestPolicy: 'network-only' })} />;
+    return <LoadingState label="Loading the pipeline…" />;
+  }
+  return (
+    <PipelineBuilder
+      deploymentId={row.deploymentId}
+      editing={{
+        pipelineId: row.id,
+        name: row.name,
+        deployed: row.appliedGeneration > 0,
+        initial: draftFromPipeline(row),
+      }}
+    />
+  );
+}
+
+/** The stage builder: source first, transforms, sink last; checked here as the api checks it. */
+function PipelineBuilder(props: {
+  deploymentId: string;
+  editing?: { pipelineId: string; name: string; deployed: boolean; initial: PipelineDraft };
+}) {
+  const { deploymentId, editing } = props;
   const { role } = useSession();
   const navigate = useNavigate();
   const [deployment] = useQuery({ query: pipelineDeploymentQuery, variables: { deploymentId } });
   const [catalog, rereadCatalog] = useQuery({ query: pipelineStageCatalogQuery });
-  const [draft, setDraft] = useState<PipelineDraft>(initialDraft);
+  const [draft, setDraft] = useState<PipelineDraft>(() => editing?.initial ?? initialDraft());
   const [attempted, setAttempted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [apiError, setApiError] = useState<ApiError>();
   const [sending, setSending] = useState<'draft' | 'deploy'>();
   const [, create] = useMutation(createPipelineMutation);
+  const [, update] = useMutation(updatePipelineMutation);
 
   const kinds = catalog.data?.pipelineStageCatalog ?? [];
   const clientErrors = useMemo(() => validateDraft(draft, kinds), [draft, kinds]);
@@ -80,7 +116,7 @@ export function NewPipelinePage() {
     return (
       <ErrorAlert error={catalog.error} onRetry={() => rereadCatalog({ requestPolicy: 'network-only' })} />
     );
-  const allowed = can(role, 'Mutation.createPipeline');
+  const allowed = can(role, editing ? 'Mutation.updatePipeline' : 'Mutation.createPipeline');
   const running = row.status === 'RUNNING';
 
   const change = (next: PipelineDraft, editedPrefix: string) => {
@@ -104,8 +140,14 @@ export function NewPipelinePage() {
     if (Object.keys(clientErrors).length > 0) return;
     setSending(deploy ? 'deploy' : 'draft');
     try {
-      const data = unwrap(await create({ input: { deploymentId, spec: toSpecInput(draft), deploy } }));
-      await navigate(`/pipelines/${data.createPipeline.pipeline.id}`);
+      if (editing) {
+        const { name: _name, ...spec } = toSpecInput(draft);
+        unwrap(await update({ pipelineId: editing.pipelineId, spec }));
+        await navigate(`/pipelines/${editing.pipelineId}`);
+      } else {
+        const data = unwrap(await create({ input: { deploymentId, spec: toSpecInput(draft), deploy } }));
+        await navigate(`/pipelines/${data.createPipeline.pipeline.id}`);
+      }
     } catch (caught) {
       const error = toApiError(caught);
       setApiError(error);
@@ -130,11 +172,16 @@ export function NewPipelinePage() {
 
   return (
     <>
-      <Anchor component={Link} to={`/deployments/${deploymentId}?tab=pipelines`} size="sm" c="dimmed">
-        ← {row.name}
+      <Anchor
+        component={Link}
+        to={editing ? `/pipelines/${editing.pipelineId}` : `/deployments/${deploymentId}?tab=pipelines`}
+        size="sm"
+        c="dimmed"
+      >
+        ← {editing ? editing.name : row.name}
       </Anchor>
       <PageHeader
-        title="New pipeline"
+        title={editing ? `Edit ${editing.name}` : 'New pipeline'}
         badges={row.simulated ? <SimulatedBadge what="pipeline" /> : undefined}
         description={`On ${row.name}. Data flows from a source through transforms to a sink; each stage writes its own Kafka topic, which the next stage reads.`}
       />
@@ -162,6 +209,7 @@ export function NewPipelinePage() {
               value={draft.name}
               onChange={(event) => change({ ...draft, name: event.currentTarget.value }, 'name')}
               error={errors.name}
+              disabled={Boolean(editing)}
               required
             />
             <Textarea
@@ -284,10 +332,20 @@ export function NewPipelinePage() {
         {attempted && problemCount > 0 && !apiError && (
           <Alert color="red" variant="light" role="alert">
             {problemCount === 1 ? 'One field needs' : `${problemCount} fields need`} fixing before the
-            pipeline can be created: see the marked fields.
+            pipeline can be {editing ? 'saved' : 'created'}: see the marked fields.
           </Alert>
         )}
-        {allowed && (
+        {allowed && editing && (
+          <Group justify="flex-end">
+            <Button variant="default" component={Link} to={`/pipelines/${editing.pipelineId}`}>
+              Cancel
+            </Button>
+            <Button onClick={() => void submit(false)} loading={Boolean(sending)} disabled={!running}>
+              {editing.deployed ? 'Save and roll out' : 'Save draft'}
+            </Button>
+          </Group>
+        )}
+        {allowed && !editing && (
           <Group justify="flex-end">
             <Button
               variant="default"

@@ -4,6 +4,7 @@ import { notifications } from '@mantine/notifications';
 import {
   IconAlertTriangle,
   IconFlask,
+  IconPencil,
   IconPlayerPause,
   IconPlayerPlay,
   IconRocket,
@@ -178,6 +179,16 @@ export function PipelinePage() {
                   Resume
                 </Button>
               )}
+              <Button
+                variant="default"
+                leftSection={<IconPencil size={16} aria-hidden />}
+                component={Link}
+                to={`/pipelines/${row.id}/edit`}
+                disabled={Boolean(whyDisabled)}
+                title={whyDisabled}
+              >
+                Edit
+              </Button>
               <Button
                 color="red"
                 variant="light"

@@ -235,3 +235,19 @@ export const deletePipelineMutation = graphql(`
     }
   }
 `);
+
+export const updatePipelineMutation = graphql(`
+  mutation UpdatePipeline($pipelineId: ID!, $spec: UpdatePipelineInput!) {
+    updatePipeline(pipelineId: $pipelineId, spec: $spec) {
+      pipeline {
+        id
+        status
+        generation
+      }
+      operation {
+        id
+        status
+      }
+    }
+  }
+`);

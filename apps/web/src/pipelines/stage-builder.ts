@@ -1,4 +1,4 @@
-import type { PipelineSpecInput } from '../generated/graphql';
+import type { PipelineQuery, PipelineSpecInput } from '../generated/graphql';
 
 /**
  * The new-pipeline form as data: the stages a person builds, the checks the api makes (libs/pipelines:
@@ -396,4 +396,25 @@ export function stageErrors(errors: FieldErrors, index: number): FieldErrors {
       .filter(([key]) => key.startsWith(prefix))
       .map(([key, message]) => [key.slice(prefix.length), message]),
   );
+}
+
+/**
+ * A stored pipeline as a draft to edit: its options as the api shows them (secrets as { set: true }, sent
+ * back to keep them), and a topic name only where it is not the default.
+ */
+export function draftFromPipeline(pipeline: PipelineQuery['pipeline']): PipelineDraft {
+  return {
+    name: pipeline.name,
+    description: pipeline.description ?? '',
+    partitions: pipeline.topics.partitions,
+    retentionHours: pipeline.topics.retentionHours,
+    cleanupPolicy: pipeline.topics.cleanupPolicy === 'compact' ? 'compact' : 'delete',
+    stages: pipeline.stages.map((stage, index) => {
+      const draft = newStage(stage.kind, stage.name);
+      const ownTopic =
+        index < pipeline.stages.length - 1 && stage.kind !== 'source.kafka' && stage.outputTopic !== null;
+      const named = ownTopic && stage.outputTopic !== `${pipeline.name}.${stage.name}`;
+      return { ...draft, options: { ...stage.options }, outputTopic: named ? (stage.outputTopic ?? '') : '' };
+    }),
+  };
 }

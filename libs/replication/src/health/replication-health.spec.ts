@@ -1,10 +1,13 @@
-import {
-  DEFAULT_REPLICATION_THRESHOLDS as T,
-  directionHealth,
-  linkHealth,
-  switchPrechecks,
-} from './replication-health';
+import { loadConfig } from '@streamplane/config';
+import { directionHealth, linkHealth, switchPrechecks } from './replication-health';
 import type { StoredReplicationHealth } from './replication-health-store';
+
+/** The configured defaults (REPLICATION_* unset). */
+const T = loadConfig({
+  DATABASE_URL: 'postgresql://localhost/unused',
+  AUTH_SECRET: 'x'.repeat(32),
+  CREDENTIALS_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`,
+}).replication;
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';

@@ -5,7 +5,7 @@ import type { StoredReplicationHealth } from './replication-health-store';
 export type HealthVerdict = 'HEALTHY' | 'LAGGING' | 'STALE' | 'UNKNOWN';
 
 /**
- * When a link counts as healthy. Defaults below; the lead moves them into AppConfig (`config.replication`).
+ * When a link counts as healthy: AppConfig `replication` (REPLICATION_* variables).
  * - staleAfterSeconds: a report older than this says nothing about now.
  * - laggingAboveMessages / laggingCheckpointAgeSeconds: the health verdict (and the dashboard's colour).
  * - failoverMaxLagMessages / failoverMaxCheckpointAgeSeconds: the failover and failback pre-checks' bounds.
@@ -20,16 +20,6 @@ export interface ReplicationThresholds {
   alertReplicationLatencySeconds: number;
   alertCheckpointAgeSeconds: number;
 }
-
-export const DEFAULT_REPLICATION_THRESHOLDS: ReplicationThresholds = {
-  staleAfterSeconds: 120,
-  laggingAboveMessages: 10_000,
-  laggingCheckpointAgeSeconds: 300,
-  failoverMaxLagMessages: 1_000,
-  failoverMaxCheckpointAgeSeconds: 300,
-  alertReplicationLatencySeconds: 60,
-  alertCheckpointAgeSeconds: 300,
-};
 
 /** One direction's health: its latest report judged against the thresholds. */
 export interface DirectionHealth {
