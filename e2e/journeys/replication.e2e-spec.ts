@@ -53,8 +53,22 @@ describe('journey 6: a replication link, failed over and back', () => {
       await dialog.waitFor({ state: 'hidden' });
       await link().waitFor();
       await untilLinkStatus('ACTIVE');
-      await link().getByTestId('link-verdict').first().waitFor();
       await journey.screenshot(page, 'link-active');
+    }),
+  );
+
+  it(
+    ...journey.step('shows the standby’s health once its agent reports it', async () => {
+      // The simulated agent of the target reports replication health each round; the page re-reads the
+      // links now and then, so this waits without reloading.
+      await link()
+        .locator('[data-testid=link-direction] [data-testid=link-verdict]:not([data-verdict=UNKNOWN])')
+        .first()
+        .waitFor({ timeout: 90_000 });
+      await link()
+        .getByRole('table', { name: /Lag per topic/ })
+        .waitFor();
+      await journey.screenshot(page, 'link-health');
     }),
   );
 

@@ -141,7 +141,10 @@ describe('one trace from a GraphQL mutation through the queue into the provision
       expect(job.spanContext().traceId).toBe(traceId);
 
       // The engine's run, a child of the job's span, with what it changed.
-      const stackUp = finished().find((span) => span.name === 'stack up');
+      // (This worker's queue may also hold jobs other test files left: pick the run of this deployment.)
+      const stackUp = finished().find(
+        (span) => span.name === 'stack up' && span.attributes['streamplane.deployment.id'] === deployment.id,
+      );
       expect(stackUp).toMatchObject({
         parentSpanContext: { traceId, spanId: job.spanContext().spanId },
         attributes: {

@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Principal } from '@streamplane/auth';
 import { ConfigModule, loadConfig, type AppConfig } from '@streamplane/config';
 import { DbModule, PrismaService } from '@streamplane/db';
+import { DeploymentsService } from '@streamplane/deployments';
 import { DomainError } from '@streamplane/errors';
 import type { ProgramInput } from '@streamplane/infra';
 import { PipelinesModule, PipelinesService } from '@streamplane/pipelines';
@@ -154,6 +155,15 @@ describe('pipelines through the real queue on the local engine', () => {
     );
   }
 
+  /** `[name, operation]` of the operation's finished steps on resources of `type`, sorted. */
+  async function finishedSteps(operationId: string, type: string): Promise<[string, string][]> {
+    const events = await prisma.resourceEvent.findMany({
+      where: { operationId, type, state: 'succeeded' },
+      select: { name: true, operation: true },
+    });
+    return events.map((e): [string, string] => [e.name, e.operation]).sort();
+  }
+
   async function resourceTypes(operationId: string): Promise<string[]> {
     const events = await prisma.resourceEvent.findMany({ where: { operationId }, select: { type: true } });
     return [...new Set(events.map((e) => e.type))];
@@ -257,6 +267,14 @@ describe('pipelines through the real queue on the local engine', () => {
       select: { operation: true },
     });
     expect(deleteTypes.map((e) => e.operation)).toContain('delete');
+    // Its topics were retained (dropped from the stack's state, kept in the cluster), never deleted.
+    const topicSteps = await finishedSteps(deleted.operation!.id, TOPIC);
+    expect(topicSteps.map(([, operation]) => operation)).toEqual(['retain', 'retain', 'retain', 'retain']);
+    expect(
+      await prisma.resourceEvent.count({
+        where: { operationId: deleted.operation!.id, type: TOPIC, operation: 'delete' },
+      }),
+    ).toBe(0);
     expect(await pipelines.list(principal, deploymentId)).toEqual([]);
     const again = await pipelines.create(principal, { deploymentId, spec: pipelineSpec('telemetry') });
     expect(again.pipeline).toMatchObject({ status: 'DRAFT', name: 'telemetry' });
@@ -275,6 +293,137 @@ describe('pipelines through the real queue on the local engine', () => {
       'pipeline.update',
       'pipeline.delete',
     ]);
+  });
+
+  it('deletes a pipeline with its topics in two operations: the stages first, then the released topics', async () => {
+    const { principal, deploymentId } = await runningDeployment();
+    const stackName = `dep-${deploymentId}`;
+    const created = await pipelines.create(principal, {
+      deploymentId,
+      spec: pipelineSpec('purge'),
+      deploy: true,
+    });
+    const id = created.pipeline.id;
+    await operationIn(prisma, created.operation!.id, ['SUCCEEDED', 'FAILED']);
+    await settled(id, ['RUNNING']);
+
+    // The first run of the delete: stages go, topics stay on the stack, released (no longer retained).
+    const deleted = await pipelines.delete(principal, id, true);
+    expect(deleted.pipeline).toMatchObject({ status: 'DELETING', deleteTopics: true });
+    expect(deleted.operation!.input).toMatchObject({
+      action: 'delete',
+      desiredState: 'DELETED',
+      deleteTopics: true,
+      phase: 'PREPARE',
+    });
+    // The second run's topic deletes fail once: the pipeline ends FAILED, and is resumed at the second run.
+    const removeFailure = engine.inner.injectFailure({
+      match: { type: TOPIC },
+      stackName,
+      message: 'the topic operator is busy',
+      times: 1,
+    });
+    try {
+      const prepare = await operationIn(prisma, deleted.operation!.id, ['SUCCEEDED', 'FAILED']);
+      expect(prepare).toMatchObject({ status: 'SUCCEEDED', pipelineId: id });
+      const prepared = engine.inputs
+        .filter((run) => run.operation === 'up')
+        .map((run) => run.input.pipelines?.find((p) => p.id === id))
+        .find((workload) => workload?.stages.length === 0);
+      expect(prepared?.topics.map((t) => [t.topicName, t.retainOnDelete])).toEqual([
+        ['purge.ingest', false],
+        ['purge.check', false],
+        ['purge.check.dlq', false],
+      ]);
+      const stageUsers = (await finishedSteps(prepare.id, USER)).filter(([name]) => name.includes('-purge/'));
+      expect(stageUsers.map(([name, op]) => [name.split('/')[1], op])).toEqual([
+        ['check-user', 'delete'],
+        ['ingest-user', 'delete'],
+        ['store-user', 'delete'],
+      ]);
+      expect((await finishedSteps(prepare.id, TOPIC)).map(([, op]) => op)).toEqual(['same', 'same', 'same']);
+
+      // settle queued the second run (same requester, audited as the system's step); it failed.
+      const remove = await waitFor('the REMOVE operation', () =>
+        prisma.operation.findFirst({
+          where: { pipelineId: id, input: { path: ['phase'], equals: 'REMOVE' } },
+        }),
+      );
+      expect(remove).toMatchObject({
+        type: 'PIPELINE',
+        requestedByType: 'USER',
+        requestedById: principal.type === 'USER' ? principal.userId : null,
+      });
+      expect(await operationIn(prisma, remove.id, ['SUCCEEDED', 'FAILED'])).toMatchObject({
+        status: 'FAILED',
+      });
+      const failed = await settled(id, ['FAILED', 'DELETED']);
+      expect(failed).toMatchObject({ status: 'FAILED', live: true });
+      expect(failed.statusMessage).toMatch(
+        /^delete \(deleting the topics\) failed: .*the topic operator is busy/,
+      );
+    } finally {
+      removeFailure();
+    }
+
+    // Deleting it now without its topics would delete them (they are released): refused, nothing written.
+    const operationsBefore = await prisma.operation.count({ where: { pipelineId: id } });
+    await expect(pipelines.delete(principal, id, false)).rejects.toMatchObject({
+      reason: 'PIPELINE_NOT_CHANGEABLE',
+    });
+    expect(await prisma.operation.count({ where: { pipelineId: id } })).toBe(operationsBefore);
+
+    // deployPipeline resumes at the second run: the pipeline leaves the stack and its topics are deleted.
+    const resumed = await pipelines.deploy(principal, id);
+    expect(resumed.pipeline.status).toBe('DELETING');
+    expect(resumed.operation!.input).toMatchObject({ deleteTopics: true, phase: 'REMOVE' });
+    expect(await operationIn(prisma, resumed.operation!.id, ['SUCCEEDED', 'FAILED'])).toMatchObject({
+      status: 'SUCCEEDED',
+    });
+    expect(await settled(id, ['DELETED', 'FAILED'])).toMatchObject({ status: 'DELETED', live: null });
+    expect(engine.lastUp.pipelines ?? []).toEqual([]);
+    const removedTopics = await prisma.resourceEvent.findMany({
+      where: { operationId: { in: [resumed.operation!.id] }, type: TOPIC, state: 'succeeded' },
+      select: { operation: true },
+    });
+    expect(removedTopics.length).toBeGreaterThan(0);
+    expect(removedTopics.every((e) => e.operation === 'delete')).toBe(true);
+    // Between the failed and the resumed run every topic was deleted once, none retained.
+    const allRuns = (await prisma.operation.findMany({ where: { pipelineId: id } })).map((o) => o.id);
+    const topicDeletes = await prisma.resourceEvent.findMany({
+      where: {
+        operationId: { in: allRuns },
+        type: TOPIC,
+        state: 'succeeded',
+        operation: { in: ['delete', 'retain'] },
+      },
+      select: { name: true, operation: true },
+    });
+    expect(topicDeletes.map((e) => e.operation)).toEqual(['delete', 'delete', 'delete']);
+
+    const operations = await prisma.operation.findMany({
+      where: { pipelineId: id },
+      orderBy: { queuedAt: 'asc' },
+    });
+    expect(operations.map((o) => [(o.input as { phase?: string }).phase ?? null, o.status])).toEqual([
+      [null, 'SUCCEEDED'],
+      ['PREPARE', 'SUCCEEDED'],
+      ['REMOVE', 'FAILED'],
+      ['REMOVE', 'SUCCEEDED'],
+    ]);
+    const audit = await prisma.auditLog.findMany({
+      where: { orgId: principal.orgId, targetId: id },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((a) => [a.action, a.actorType])).toEqual([
+      ['pipeline.create', 'USER'],
+      ['pipeline.delete', 'USER'],
+      ['pipeline.delete_topics', 'SYSTEM'],
+      ['pipeline.deploy', 'USER'],
+    ]);
+    expect(await prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).toMatchObject({
+      status: 'RUNNING',
+    });
   });
 
   it('refuses bad input and another organization’s deployment with typed errors, writing nothing', async () => {
@@ -452,6 +601,43 @@ describe('pipelines through the real queue on the local engine', () => {
         statusMessage: null,
         appliedGeneration: 1,
       });
+    } finally {
+      removeFailure();
+    }
+  });
+
+  it('retries a failed PIPELINE operation through the deployments’ retry, for the same pipeline', async () => {
+    const { principal, deploymentId } = await runningDeployment();
+    const removeFailure = engine.inner.injectFailure({
+      match: { type: USER },
+      stackName: `dep-${deploymentId}`,
+      times: 1,
+    });
+    try {
+      const created = await pipelines.create(principal, {
+        deploymentId,
+        spec: pipelineSpec('retried'),
+        deploy: true,
+      });
+      const failedOp = await operationIn(prisma, created.operation!.id, ['SUCCEEDED', 'FAILED']);
+      expect(failedOp.status).toBe('FAILED');
+      await settled(created.pipeline.id, ['FAILED']);
+
+      const retry = await api
+        .get(DeploymentsService, { strict: false })
+        .retryOperation(principal, failedOp.id);
+      expect(retry.operation).toMatchObject({
+        type: 'PIPELINE',
+        pipelineId: created.pipeline.id,
+        retryOfId: failedOp.id,
+        attempt: 2,
+      });
+      await operationIn(prisma, retry.operation.id, ['SUCCEEDED', 'FAILED']);
+      expect(await settled(created.pipeline.id, ['RUNNING', 'FAILED'])).toMatchObject({ status: 'RUNNING' });
+      expect((await pipelines.operations(principal, created.pipeline.id)).map((o) => o.id)).toEqual([
+        retry.operation.id,
+        failedOp.id,
+      ]);
     } finally {
       removeFailure();
     }

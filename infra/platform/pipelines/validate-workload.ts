@@ -19,7 +19,7 @@ export function assertValidPipelines(pipelines: readonly PipelineWorkload[]): vo
       problems.push(`${where}: name is not a DNS-1123 label`);
     if (pipelineNames.has(pipeline.name)) problems.push(`${where}: name used twice`);
     pipelineNames.add(pipeline.name);
-    if (pipeline.stages.length === 0) problems.push(`${where}: no stages`);
+    // No stages is valid: the first run of a delete with topics keeps only the topics (libs/pipelines).
 
     for (const topic of pipeline.topics) {
       if (!isTopicName(topic.topicName))

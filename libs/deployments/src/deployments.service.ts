@@ -454,7 +454,13 @@ export class DeploymentsService {
           previous.type,
           generation,
           { ...input, previousSpec: specOf(deployment) },
-          { attempt: previous.attempt + 1, retryOfId: previous.id },
+          {
+            attempt: previous.attempt + 1,
+            retryOfId: previous.id,
+            // The retry changes what the operation it retries changed (a pipeline, a replication link's side).
+            pipelineId: previous.pipelineId,
+            replicationLinkId: previous.replicationLinkId,
+          },
         );
         await this.audit.record(tx, actorOf(principal), {
           action: 'operation.retry',
@@ -561,7 +567,13 @@ export class DeploymentsService {
     type: OperationType,
     generation: number,
     input: OperationInput,
-    extra: { attempt?: number; retryOfId?: string; notBefore?: Date } = {},
+    extra: {
+      attempt?: number;
+      retryOfId?: string;
+      notBefore?: Date;
+      pipelineId?: string | null;
+      replicationLinkId?: string | null;
+    } = {},
   ): Promise<Operation> {
     const actor = actorOf(principal);
     return tx.operation.create({

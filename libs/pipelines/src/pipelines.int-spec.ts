@@ -7,6 +7,7 @@ import { defaultSpec } from '@streamplane/deployment-spec';
 import { columnsOf, DeploymentsService } from '@streamplane/deployments';
 import { randomUUID } from 'node:crypto';
 import { PipelineCheckpointStore } from './checkpoints/pipeline-checkpoint-store';
+import { PipelineSettlement } from './lifecycle/pipeline-settlement';
 import { PipelinesModule } from './pipelines.module';
 import { PipelinesService } from './pipelines.service';
 
@@ -102,6 +103,53 @@ describe('pipelines without a provisioner', () => {
     const other = await pipelines.create(principal, { deploymentId, spec: spec('waiting') });
     await expect(pipelines.deploy(principal, other.pipeline.id)).rejects.toMatchObject({
       reason: 'OPERATION_IN_PROGRESS',
+    });
+  });
+
+  it('queues the second run of a delete with topics once, whether the runner or a read settles the first', async () => {
+    const { principal, deploymentId } = await runningDeployment();
+    const settlement = app.get(PipelineSettlement);
+    /** The operation ended as a provisioner commits it (the settle after it is up to the caller). */
+    const succeed = (id: string) =>
+      prisma.operation.update({
+        where: { id },
+        data: { status: 'SUCCEEDED', active: null, finishedAt: new Date() },
+      });
+    const created = await pipelines.create(principal, { deploymentId, spec: spec('purged'), deploy: true });
+    await settlement.settle(await succeed(created.operation!.id), 'SUCCEEDED');
+    const id = created.pipeline.id;
+    expect(await prisma.pipeline.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'RUNNING' });
+
+    const deleted = await pipelines.delete(principal, id, true);
+    expect(deleted.operation!.input).toMatchObject({ phase: 'PREPARE', deleteTopics: true });
+    // The provisioner committed the first run and stopped before settling it: the next read settles it.
+    const prepare = await succeed(deleted.operation!.id);
+    const [healed] = await Promise.all([pipelines.get(principal, id), pipelines.get(principal, id)]);
+    expect(healed).toMatchObject({ status: 'DELETING', live: true });
+    // A late settle by the runner changes nothing.
+    await settlement.settle(prepare, 'SUCCEEDED');
+    const removes = await prisma.operation.findMany({
+      where: { pipelineId: id, input: { path: ['phase'], equals: 'REMOVE' } },
+    });
+    expect(removes).toHaveLength(1);
+    expect(removes[0]).toMatchObject({
+      status: 'QUEUED',
+      type: 'PIPELINE',
+      requestedById: principal.type === 'USER' ? principal.userId : null,
+      input: expect.objectContaining({ action: 'delete', desiredState: 'DELETED', deleteTopics: true }),
+    });
+    const audit = await prisma.auditLog.findMany({ where: { targetId: id }, orderBy: { id: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual([
+      'pipeline.create',
+      'pipeline.delete',
+      'pipeline.delete_topics',
+    ]);
+
+    // The second run succeeds: now the pipeline is DELETED.
+    await settlement.settle(await succeed(removes[0].id), 'SUCCEEDED');
+    expect(await prisma.pipeline.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: 'DELETED',
+      live: null,
     });
   });
 

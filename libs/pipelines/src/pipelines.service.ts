@@ -21,7 +21,9 @@ import { z } from 'zod';
 import {
   IN_PROGRESS,
   inProgressStatusOf,
+  preparedForRemoval,
   type PipelineAction,
+  type PipelineDeletePhase,
   type PipelineOperationInput,
 } from './lifecycle/pipeline-lifecycle';
 import { PipelineSettlement } from './lifecycle/pipeline-settlement';
@@ -206,7 +208,9 @@ export class PipelinesService {
 
   /**
    * Removes the pipeline's runners and users; its topics stay in the cluster unless `deleteTopics`. A
-   * pipeline that was never deployed is deleted at once. Its name is free again once DELETED.
+   * pipeline that was never deployed is deleted at once. Its name is free again once DELETED. With
+   * `deleteTopics` the delete takes two operations (see PipelineDeletePhase): this one, and the one settle
+   * queues once it succeeded.
    */
   async delete(principal: Principal, pipelineId: string, deleteTopics: boolean): Promise<PipelineChange> {
     parseInput(z.uuid(), pipelineId);
@@ -235,6 +239,14 @@ export class PipelinesService {
         });
       } else {
         await this.assertNoActiveOperation(tx, deployment, pipeline.id);
+        if (!deleteTopics && (await this.removalPrepared(tx, pipeline))) {
+          // Its topics are released already (the first run of a delete with topics succeeded): leaving the
+          // pipeline out now would delete them.
+          throw new PipelineError(
+            Code.PIPELINE_NOT_CHANGEABLE,
+            `${pipeline.name}'s topics are being deleted already; finish with deleteTopics: true or deployPipeline.`,
+          );
+        }
         updated = await tx.pipeline.update({
           where: { id: pipeline.id },
           data: {
@@ -409,7 +421,25 @@ export class PipelinesService {
     }
   }
 
-  private newOperation(
+  /**
+   * Where a delete with topics starts: at PREPARE, unless it resumes a FAILED delete (deployPipeline, or
+   * deletePipeline again) whose stack went through PREPARE already: then at REMOVE.
+   */
+  private async deletePhase(tx: Prisma.TransactionClient, pipeline: Pipeline): Promise<PipelineDeletePhase> {
+    return (await this.removalPrepared(tx, pipeline)) ? 'REMOVE' : 'PREPARE';
+  }
+
+  /** The pipeline's latest operation left its stack prepared for removal (see preparedForRemoval). */
+  private async removalPrepared(tx: Prisma.TransactionClient, pipeline: Pipeline): Promise<boolean> {
+    const latest = await tx.operation.findFirst({
+      where: { pipelineId: pipeline.id, orgId: pipeline.orgId },
+      orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
+      select: { input: true, status: true },
+    });
+    return preparedForRemoval(latest);
+  }
+
+  private async newOperation(
     tx: Prisma.TransactionClient,
     principal: Principal,
     deployment: Deployment,
@@ -417,12 +447,15 @@ export class PipelinesService {
     action: PipelineAction,
   ): Promise<Operation> {
     const actor = actorOf(principal);
+    const deleting = pipeline.desiredState === PipelineState.DELETED;
+    const phase = deleting && pipeline.deleteTopics ? await this.deletePhase(tx, pipeline) : undefined;
     const input: PipelineOperationInput = {
       pipelineId: pipeline.id,
       pipelineGeneration: pipeline.generation,
       desiredState: pipeline.desiredState,
       action,
-      ...(action === 'delete' ? { deleteTopics: pipeline.deleteTopics } : {}),
+      ...(deleting ? { deleteTopics: pipeline.deleteTopics } : {}),
+      ...(phase ? { phase } : {}),
     };
     return tx.operation.create({
       data: {

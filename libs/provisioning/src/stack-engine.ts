@@ -79,7 +79,14 @@ export interface AwsCredentials {
   expiresAt?: string;
 }
 
-export type ResourceOperation = 'create' | 'update' | 'delete' | 'replace' | 'same' | 'read' | 'refresh';
+/**
+ * What a step does to a resource. `retain`: the resource left the program (or the stack is destroyed) and its
+ * state says `retainOnDelete`, so it is dropped from the stack's state and kept in the cloud — Pulumi's delete
+ * step without the provider's delete. Both engines report it so (the pulumi engine from the step's old state),
+ * and count it among the deletes of the summary as Pulumi does.
+ */
+export type ResourceOperation =
+  'create' | 'update' | 'delete' | 'replace' | 'same' | 'read' | 'refresh' | 'retain';
 
 /**
  * - `pending`: planned, not started (a preview's steps; the local engine's queue, so a status view can list

@@ -20,6 +20,12 @@ const PIPELINE_PARTITIONS = 6;
 const GIB = 2 ** 30;
 /** Simulated time advances in steps of at most this (the model is integrated, not solved). */
 const STEP_MS = 1_000;
+/**
+ * Consumers commit their offsets every this many steps (Kafka's auto-commit is 5 s): what they processed
+ * since is still counted as lag, so a consumer that keeps up shows a small lag that follows the traffic,
+ * as a real one does, rather than a flat 0.
+ */
+const COMMIT_EVERY_STEPS = 5;
 
 /**
  * SIMULATION. A `local` deployment's Kafka cluster and Prometheus, made up: it answers the same kafkajs
@@ -34,8 +40,11 @@ export class SimulatedDataPlane implements KafkaAdminReads, PrometheusSource {
   private pipelines: readonly AgentPipeline[] = [];
   /** Messages written per topic since the simulation began. */
   private readonly written = new Map<string, number>();
-  /** Messages each consumer group has committed. */
+  /** Messages each consumer group has processed. */
   private readonly consumed = new Map<string, number>();
+  /** Messages each consumer group has committed (its processed count at its last commit). */
+  private readonly committed = new Map<string, number>();
+  private steps = 0;
   private lastMonotonicMs: number;
 
   constructor(
@@ -108,7 +117,7 @@ export class SimulatedDataPlane implements KafkaAdminReads, PrometheusSource {
 
   fetchOffsets(options: { groupId: string; topics?: string[] }): ReturnType<KafkaAdminReads['fetchOffsets']> {
     this.advance();
-    const consumed = this.consumed.get(options.groupId);
+    const consumed = this.committed.get(options.groupId);
     return Promise.resolve(
       (options.topics ?? []).map((topic) => {
         const count = this.partitionCounts().get(topic) ?? 0;
@@ -188,6 +197,10 @@ export class SimulatedDataPlane implements KafkaAdminReads, PrometheusSource {
         if (stage.outputTopic) add(this.written, stage.outputTopic, taken * selectivity);
         nominal *= selectivity;
       }
+    }
+    this.steps += 1;
+    if (this.steps % COMMIT_EVERY_STEPS === 0) {
+      for (const [group, processed] of this.consumed) this.committed.set(group, processed);
     }
   }
 

@@ -141,8 +141,14 @@ describe('the new-pipeline page', () => {
 
 describe('editing a pipeline', () => {
   it('keeps the name and sealed secrets, and sends the changed stages as an update', async () => {
-    const stored = pipeline();
-    stored.stages[0].options = { ...stored.stages[0].options, password: { set: true } };
+    const plain = pipeline();
+    // The api shows a sealed secret as { set: true }; sent back, it keeps the stored value.
+    const stored = {
+      ...plain,
+      stages: plain.stages.map((stage, index) =>
+        index === 0 ? { ...stage, options: { ...stage.options, password: { set: true } } } : stage,
+      ),
+    };
     const api = new FakeApi({
       Pipeline: { data: { pipeline: stored } },
       PipelineDeployment: {

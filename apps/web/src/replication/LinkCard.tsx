@@ -155,7 +155,14 @@ export function LinkCard(props: {
           >
             {status.label}
           </Badge>
-          <VerdictBadge verdict={link.health.verdict} />
+          {link.flows.length > 0 && link.flows.every((flow) => flow.paused) ? (
+            // Paused directions are not judged (the api's verdict is then UNKNOWN): say why.
+            <Badge color="gray" variant="outline" data-testid="link-verdict" data-verdict="PAUSED">
+              mirroring paused
+            </Badge>
+          ) : (
+            <VerdictBadge verdict={link.health.verdict} />
+          )}
           {simulated && <SimulatedBadge what="link" />}
         </Group>
       </Group>

@@ -53,8 +53,6 @@ export function SwitchModal(props: {
   const [failoverState, failover] = useMutation(failoverReplicationLinkMutation);
   const [failbackState, failback] = useMutation(failbackReplicationLinkMutation);
   const sending = failoverState.fetching || failbackState.fetching;
-  const active = link.activeDeploymentId;
-  const other = active === link.sourceDeploymentId ? link.targetDeploymentId : link.sourceDeploymentId;
   // Failover moves clients from the source to the target; failback from the target to the source.
   const from = kind === 'failover' ? link.sourceDeploymentId : link.targetDeploymentId;
   const to = kind === 'failover' ? link.targetDeploymentId : link.sourceDeploymentId;
@@ -95,7 +93,8 @@ export function SwitchModal(props: {
       opened={props.opened}
       onClose={close}
       size="xl"
-      title={`${verb}: ${names[active] ?? 'active'} → ${names[other] ?? 'standby'}`}
+      // From and to by the kind of switch, not by the link's active side (it changes as the switch is made).
+      title={`${verb}: ${names[from]} → ${names[to]}`}
     >
       <Stepper active={step} size="sm" mb="md" allowNextStepsSelect={false}>
         <Stepper.Step label="Pre-checks" description="Is the other side caught up?" />

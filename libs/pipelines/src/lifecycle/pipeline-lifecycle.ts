@@ -7,10 +7,41 @@ export interface PipelineOperationInput {
   pipelineGeneration: number;
   desiredState: PipelineState;
   action: PipelineAction;
+  /** On an operation whose desired state is DELETED: whether the pipeline's topics go too. */
   deleteTopics?: boolean;
+  /** Which run of a delete with its topics this is (absent: a delete in one run, topics kept). */
+  phase?: PipelineDeletePhase;
 }
 
 export type PipelineAction = 'deploy' | 'update' | 'pause' | 'resume' | 'delete';
+
+/**
+ * A delete with its topics takes two runs, because Pulumi deletes a resource with the `retainOnDelete`
+ * recorded by the previous run, and live topics are recorded as retained:
+ * - PREPARE: the pipeline stays on the stack without stages (runners, users, autoscaling removed) and its
+ *   topics are no longer retained;
+ * - REMOVE: queued by settle once PREPARE succeeded; the pipeline is left out, so its topics are deleted.
+ * The pipeline stays DELETING until REMOVE succeeded.
+ */
+export type PipelineDeletePhase = 'PREPARE' | 'REMOVE';
+
+/** The delete phase an operation runs, when it runs one (see PipelineDeletePhase). */
+export function deletePhaseOf(operation: Pick<Operation, 'input'>): PipelineDeletePhase | undefined {
+  const input = operation.input as Partial<PipelineOperationInput> | null;
+  if (input?.desiredState !== PipelineState.DELETED || input.deleteTopics !== true) return undefined;
+  return input.phase === 'PREPARE' || input.phase === 'REMOVE' ? input.phase : undefined;
+}
+
+/**
+ * Whether the pipeline's stack already went through PREPARE (its topics are no longer retained and it has
+ * no stages), judged by its latest operation: a REMOVE (queued, running or failed), or a PREPARE that
+ * succeeded. A delete that resumes starts from REMOVE then, and other runs keep the pipeline that way.
+ */
+export function preparedForRemoval(latest: Pick<Operation, 'input' | 'status'> | null | undefined): boolean {
+  if (!latest) return false;
+  const phase = deletePhaseOf(latest);
+  return phase === 'REMOVE' || (phase === 'PREPARE' && latest.status === 'SUCCEEDED');
+}
 
 /** Statuses with a PIPELINE operation on the way. */
 export const IN_PROGRESS: readonly PipelineStatus[] = [

@@ -2,7 +2,7 @@ import { CredentialCipher } from '@streamplane/secrets';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { redactSecrets, sealSecrets } from '../secrets/pipeline-secrets';
 import { parsePipelineSpec } from '../spec/pipeline-spec';
-import { toPipelineWorkload } from './pipeline-workload';
+import { toPipelineWorkload, toRemovalWorkload } from './pipeline-workload';
 
 const cipher = new CredentialCipher({ activeKeyId: 'k1', keys: new Map([['k1', randomBytes(32)]]) });
 const IMAGE = 'streamplane/pipeline-runner:test';
@@ -105,5 +105,27 @@ describe('pipeline secrets', () => {
         { image: IMAGE, paused: false, retainTopics: true, cipher },
       ),
     ).toThrow(/failed authentication/);
+  });
+
+  it('prepares a delete with topics: no stage left, every topic of the desired and applied spec released', () => {
+    const id = randomUUID();
+    const desired = sealSecrets(spec(), id, cipher);
+    // The applied spec (an update that failed since) had a dedupe stage with a topic of its own.
+    const applied = parsePipelineSpec({
+      ...spec(),
+      stages: [
+        spec().stages[0],
+        { name: 'dedupe', kind: 'transform.dedupe', options: { keyField: 'id', windowSeconds: 60 } },
+        ...spec().stages.slice(1),
+      ],
+    });
+    const workload = toRemovalWorkload({ id, spec: desired, appliedSpec: applied }, IMAGE);
+    expect(workload).toMatchObject({ id, name: 'orders', stages: [] });
+    expect(workload.topics.map((t) => [t.topicName, t.retainOnDelete])).toEqual([
+      ['orders.check', false],
+      ['orders.check.dlq', false],
+      ['orders.dedupe', false],
+    ]);
+    expect(JSON.stringify(workload)).not.toContain('t0ken');
   });
 });

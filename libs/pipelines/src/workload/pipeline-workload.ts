@@ -72,3 +72,26 @@ export function toPipelineWorkload(
   });
   return { id: pipeline.id, name: spec.name, paused: options.paused, topics, stages };
 }
+
+/**
+ * The first run of a delete with topics (phase PREPARE): the pipeline without stages — no runner, user or
+ * autoscaling left — and its topics no longer retained, so the next run, which leaves the pipeline out,
+ * deletes them. The topics are those of the desired spec and of the applied one (an update that failed may
+ * have left either on the stack); the desired settings win where both name a topic.
+ */
+export function toRemovalWorkload(
+  pipeline: { id: string; spec: PipelineSpec; appliedSpec: PipelineSpec | null },
+  image: string,
+): PipelineWorkload {
+  const options: WorkloadOptions = { image, paused: true, retainTopics: false };
+  const desired = toPipelineWorkload({ id: pipeline.id, spec: pipeline.spec }, options);
+  const applied = pipeline.appliedSpec
+    ? toPipelineWorkload({ id: pipeline.id, spec: pipeline.appliedSpec }, options).topics
+    : [];
+  const named = new Set(desired.topics.map((topic) => topic.topicName));
+  return {
+    ...desired,
+    topics: [...desired.topics, ...applied.filter((topic) => !named.has(topic.topicName))],
+    stages: [],
+  };
+}

@@ -1,6 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConfig, type AppConfig } from '@streamplane/config';
-import { PipelineState, PrismaService, type Deployment, type Operation } from '@streamplane/db';
+import {
+  PipelineState,
+  PrismaService,
+  type Deployment,
+  type Operation,
+  type Pipeline,
+} from '@streamplane/db';
 import {
   StackWorkloads,
   type StackOperationOutcome,
@@ -8,15 +14,22 @@ import {
   type StackWorkloadContributor,
 } from '@streamplane/deployments';
 import { CredentialCipher } from '@streamplane/secrets';
-import { pipelineIdOf, type PipelineOperationInput } from '../lifecycle/pipeline-lifecycle';
+import {
+  deletePhaseOf,
+  pipelineIdOf,
+  preparedForRemoval,
+  type PipelineOperationInput,
+} from '../lifecycle/pipeline-lifecycle';
 import { PipelineSettlement } from '../lifecycle/pipeline-settlement';
 import type { PipelineSpec } from '../spec/pipeline-spec';
-import { toPipelineWorkload } from './pipeline-workload';
+import { toPipelineWorkload, toRemovalWorkload } from './pipeline-workload';
 
 /**
  * Puts a deployment's pipelines on every run of its stack: each pipeline as last applied (its applied spec
  * and state), except the one the running PIPELINE operation changes, which goes as desired (left out when
- * it is being deleted). Registers itself with the StackWorkloads registry.
+ * it is being deleted; without stages and with released topics in the PREPARE run of a delete with topics).
+ * A pipeline between the two runs of such a delete stays on every other run the way PREPARE left it.
+ * Registers itself with the StackWorkloads registry.
  */
 @Injectable()
 export class PipelineWorkloadsContributor implements StackWorkloadContributor, OnModuleInit {
@@ -52,6 +65,14 @@ export class PipelineWorkloadsContributor implements StackWorkloadContributor, O
     for (const row of rows) {
       let spec: PipelineSpec;
       let state: PipelineState;
+      if (row.id === changing && input && row.live && deletePhaseOf(operation!) === 'PREPARE') {
+        pipelines.push(this.removal(row, image));
+        continue;
+      }
+      if (row.id !== changing && (await this.betweenDeletePhases(row))) {
+        pipelines.push(this.removal(row, image));
+        continue;
+      }
       if (row.id === changing && input && row.live) {
         spec = row.spec as unknown as PipelineSpec;
         state = input.desiredState;
@@ -70,6 +91,28 @@ export class PipelineWorkloadsContributor implements StackWorkloadContributor, O
       );
     }
     return { pipelines };
+  }
+
+  private removal(row: Pipeline, image: string) {
+    return toRemovalWorkload(
+      {
+        id: row.id,
+        spec: row.spec as unknown as PipelineSpec,
+        appliedSpec: row.appliedSpec as unknown as PipelineSpec | null,
+      },
+      image,
+    );
+  }
+
+  /** A live pipeline whose delete with topics went through PREPARE and has not finished REMOVE. */
+  private async betweenDeletePhases(row: Pipeline): Promise<boolean> {
+    if (!row.live || row.desiredState !== PipelineState.DELETED || !row.deleteTopics) return false;
+    const latest = await this.prisma.operation.findFirst({
+      where: { pipelineId: row.id, orgId: row.orgId },
+      orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
+      select: { input: true, status: true },
+    });
+    return preparedForRemoval(latest);
   }
 
   settle(operation: Operation, outcome: StackOperationOutcome, message?: string): Promise<void> {

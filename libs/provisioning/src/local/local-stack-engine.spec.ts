@@ -436,6 +436,98 @@ describe('LocalStackEngine (fixture program)', () => {
     expect((await store.read('changes'))!.resources.map((r) => r.name)).not.toContain('platform-kafka');
   });
 
+  describe('retainOnDelete (as Pulumi applies it: the option recorded by the previous run)', () => {
+    const TOPIC_TYPE = 'test:index:Topic';
+    class Topic extends pulumi.CustomResource {
+      constructor(name: string, args: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+        super(TOPIC_TYPE, name, args, opts);
+      }
+    }
+    /** Two topics; the tags say which are in the program and whether they are registered retainOnDelete. */
+    const topics: DeploymentProgram = (input) => () => {
+      for (const name of ['orders', 'audit']) {
+        if (input.spec.tags[`drop-${name}`]) continue;
+        new Topic(name, { partitions: 3 }, { retainOnDelete: input.spec.tags.retain === 'yes' });
+      }
+      return Promise.resolve({});
+    };
+    const run = (tags: Record<string, string>) =>
+      makeRequest('retained', makeInput('azure', { spec: { tags } }));
+    const topicEvents = (events: ResourceEvent[]) =>
+      events
+        .filter((e) => e.type === TOPIC_TYPE && e.state !== 'pending')
+        .map((e) => [e.name, e.operation, e.state]);
+
+    it('drops a retained resource from the state without deleting it, and reports it as retained', async () => {
+      const store = new InMemoryLocalStateStore();
+      const engine = new LocalStackEngine({ program: topics, stateStore: store });
+      await engine.up(run({ retain: 'yes' }));
+
+      const planned = await engine.preview(run({ retain: 'yes', 'drop-orders': 'x' }));
+      expect(planned.plan.filter((s) => s.type === TOPIC_TYPE && s.operation !== 'same')).toEqual([
+        expect.objectContaining({ name: 'orders', operation: 'retain' }),
+      ]);
+      const removal = run({ retain: 'yes', 'drop-orders': 'x' });
+      const result = await engine.up(removal);
+      expect(topicEvents(removal.events)).toEqual([
+        ['audit', 'same', 'succeeded'],
+        ['orders', 'retain', 'in_progress'],
+        ['orders', 'retain', 'succeeded'],
+      ]);
+      // Counted among the deletes, as Pulumi's summary counts the step.
+      expect(result.summary).toMatchObject({ deleted: 1, created: 0 });
+      const state = (await store.read('retained'))!;
+      expect(state.resources.map((r) => r.name)).not.toContain('orders');
+      expect(state.resources.find((r) => r.name === 'audit')).toMatchObject({ retainOnDelete: true });
+    });
+
+    it('takes the option of an unchanged resource into the state, so turning it off first makes the removal a delete', async () => {
+      const store = new InMemoryLocalStateStore();
+      const engine = new LocalStackEngine({ program: topics, stateStore: store });
+      await engine.up(run({ retain: 'yes' }));
+      // Same inputs, option off: nothing changes in the cloud, but the state forgets the option.
+      const release = run({ retain: 'no' });
+      await engine.up(release);
+      expect(topicEvents(release.events)).toEqual([
+        ['orders', 'same', 'succeeded'],
+        ['audit', 'same', 'succeeded'],
+      ]);
+      expect((await store.read('retained'))!.resources.some((r) => r.retainOnDelete)).toBe(false);
+
+      const removal = run({ retain: 'no', 'drop-orders': 'x', 'drop-audit': 'x' });
+      await engine.up(removal);
+      expect(topicEvents(removal.events).filter(([, op]) => op !== 'same')).toEqual(
+        expect.arrayContaining([
+          ['orders', 'delete', 'in_progress'],
+          ['orders', 'delete', 'succeeded'],
+          ['audit', 'delete', 'succeeded'],
+        ]),
+      );
+      expect(removal.events.some((e) => e.operation === 'retain')).toBe(false);
+    });
+
+    it('a resource registered without the option is deleted even if the removing run would retain it', async () => {
+      const engine = new LocalStackEngine({ program: topics });
+      await engine.up(run({ retain: 'no' }));
+      const removal = run({ retain: 'yes', 'drop-orders': 'x' });
+      await engine.up(removal);
+      expect(topicEvents(removal.events)).toContainEqual(['orders', 'delete', 'succeeded']);
+    });
+
+    it('destroy retains them too', async () => {
+      const engine = new LocalStackEngine({ program: topics });
+      await engine.up(run({ retain: 'yes' }));
+      const destroy = run({ retain: 'yes' });
+      await engine.destroy(destroy);
+      expect(topicEvents(destroy.events).filter(([, , state]) => state === 'succeeded')).toEqual(
+        expect.arrayContaining([
+          ['orders', 'retain', 'succeeded'],
+          ['audit', 'retain', 'succeeded'],
+        ]),
+      );
+    });
+  });
+
   it('is deterministic: the same input gives the same plan and outputs; another deployment gets its own', async () => {
     const runs = await Promise.all(
       [

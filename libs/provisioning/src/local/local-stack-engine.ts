@@ -405,6 +405,8 @@ class RunContext {
         this.dropPending(step.urn);
         return this.save();
       },
+      // Written with the next save: the option only matters to a later run.
+      unchanged: (step: PlanStep) => this.apply(step),
     };
   }
 
@@ -454,10 +456,19 @@ class RunContext {
     const index = resources.findIndex((resource) => resource.urn === step.urn);
     switch (step.operation) {
       case 'delete':
+      case 'retain': // no cloud delete: the resource only leaves the stack's state
         if (index >= 0) resources.splice(index, 1);
         return;
+      case 'same': {
+        // Unchanged inputs, but the program may have changed the option a later delete depends on.
+        const retainOnDelete = step.node?.retainOnDelete === true;
+        if (index >= 0 && (resources[index].retainOnDelete === true) !== retainOnDelete) {
+          const { retainOnDelete: _previous, ...rest } = resources[index];
+          resources[index] = { ...rest, ...(retainOnDelete ? { retainOnDelete } : {}) };
+        }
+        return;
+      }
       case 'refresh':
-      case 'same':
         return;
       case 'create':
       case 'update':
@@ -474,6 +485,7 @@ class RunContext {
           ...(node.id ? { id: node.id } : {}),
           dependencies: node.dependencies,
           inputDigests: node.inputDigests,
+          ...(node.retainOnDelete ? { retainOnDelete: true } : {}),
         };
         if (index >= 0) resources[index] = stored;
         else resources.push(stored);
@@ -496,6 +508,7 @@ function pendingOperationOf(step: PlanStep): PendingOperation['operation'] | und
       return 'updating';
     case 'delete':
       return 'deleting';
+    case 'retain': // nothing happens in the cloud: an interrupted retain leaves nothing behind
     case 'same':
     case 'read':
     case 'refresh':
@@ -532,7 +545,7 @@ function isAlive(lock: StackLock): boolean {
 }
 
 function latencyOf(model: LatencyModel, step: PlanStep): number {
-  if (!step.custom) return 0;
+  if (!step.custom || step.operation === 'retain') return 0; // a retain calls no cloud API
   return typeof model === 'number'
     ? model
     : model({ type: step.type, operation: step.operation, custom: step.custom });

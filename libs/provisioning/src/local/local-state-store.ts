@@ -42,6 +42,11 @@ export interface StoredResource {
   id?: string;
   dependencies: string[];
   inputDigests: Record<string, string>;
+  /**
+   * As the last run that created, updated or kept it registered it: a delete then only drops it from the
+   * state (Pulumi applies the option recorded in the state, not the one of the run that removes it).
+   */
+  retainOnDelete?: boolean;
 }
 
 export interface PendingOperation {

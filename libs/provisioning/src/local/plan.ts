@@ -19,7 +19,10 @@ export interface PlanStep {
   diffs?: string[];
   /** URNs whose steps must succeed first (only those that are part of the same plan matter). */
   waitFor: string[];
-  /** 0: creates, updates, reads; 1: deletes of resources the program no longer has, after everything else. */
+  /**
+   * 0: creates, updates, reads; 1: deletes (and retains) of resources the program no longer has, after
+   * everything else.
+   */
   phase: 0 | 1;
   node?: ResourceNode;
   stored?: StoredResource;
@@ -125,7 +128,10 @@ function operationFor(
   return { operation: diffs.some((key) => REPLACE_ON_CHANGE.has(key)) ? 'replace' : 'update', diffs };
 }
 
-/** Deletes, dependants first: each waits for every resource that has it as parent or dependency. */
+/**
+ * Deletes, dependants first: each waits for every resource that has it as parent or dependency. A resource
+ * whose state says `retainOnDelete` is retained instead: dropped from the state, kept in the cloud.
+ */
 function deletionOrder(resources: StoredResource[], phase: 0 | 1): PlanStep[] {
   const urns = new Set(resources.map((resource) => resource.urn));
   const dependants = new Map<string, Set<string>>();
@@ -139,7 +145,7 @@ function deletionOrder(resources: StoredResource[], phase: 0 | 1): PlanStep[] {
   // Stored order is creation order, a valid creation order; its reverse is a valid deletion order.
   return [...resources].reverse().map((resource) => ({
     ...identity(resource),
-    operation: 'delete' as const,
+    operation: resource.retainOnDelete ? ('retain' as const) : ('delete' as const),
     waitFor: [...(dependants.get(resource.urn) ?? [])],
     phase,
     stored: resource,

@@ -21,6 +21,8 @@ export interface PlayoutHooks {
   succeeded(step: PlanStep): Promise<void>;
   /** The step failed or was cancelled; the engine drops its pending operation. */
   abandoned(step: PlanStep): Promise<void>;
+  /** A `same` step: nothing changes in the cloud, but the state takes the resource's new options. */
+  unchanged?(step: PlanStep): void;
 }
 
 export interface PlayoutOptions {
@@ -66,6 +68,7 @@ export async function playOut(options: PlayoutOptions): Promise<PlayoutOutcome> 
   const execute = async (step: PlanStep): Promise<void> => {
     try {
       if (step.operation === 'same') {
+        hooks.unchanged?.(step);
         done.add(step.urn);
         summary.same += 1;
         events.emit({ ...eventIdentity(step), operation: 'same', state: 'succeeded' });
@@ -187,6 +190,7 @@ export function countOperation(summary: ChangeSummary, operation: ResourceOperat
       summary.replaced += 1;
       break;
     case 'delete':
+    case 'retain': // Pulumi's summary counts a retained resource's delete step among the deletes
       summary.deleted += 1;
       break;
     case 'same':

@@ -51,6 +51,8 @@ export interface ResourceNode {
   inputDigests: Record<string, string>;
   /** The mock id. */
   id?: string;
+  /** Registered with `retainOnDelete`: once out of the program it leaves the state, not the cloud. */
+  retainOnDelete?: boolean;
 }
 
 export interface ProgramGraph {
@@ -209,6 +211,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(callback: (value: UrnList, key: string) => void): void };
   getObject(): unknown;
+  getRetainondelete?(): boolean;
 }
 interface ReadRequest {
   getType(): string;
@@ -315,6 +318,7 @@ class GraphRecorder {
       providerUrn: this.providerFor(type, custom, request.getProvider(), request.getVersion()),
       dependencies: [...dependencies],
       inputDigests: digestInputs(inputs),
+      ...(request.getRetainondelete?.() ? { retainOnDelete: true } : {}),
       order: this.order++,
       expectedUrn: engineUrn(this.stackName, this.projectName, parentUrn, type, name),
     };

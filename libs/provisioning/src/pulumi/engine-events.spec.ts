@@ -227,6 +227,31 @@ describe('engine events → resource events', () => {
     });
   });
 
+  it('reports the delete of a resource whose state says retainOnDelete as retain, in a run and a preview', () => {
+    const TOPIC =
+      'urn:pulumi:dep-1::streamplane::streamplane:platform:Pipeline$kubernetes:kafka.strimzi.io/v1:KafkaTopic::orders-raw';
+    const type = 'kubernetes:kafka.strimzi.io/v1:KafkaTopic';
+    const retained = (event: 'resourcePreEvent' | 'resOutputsEvent', retainOnDelete: boolean) => {
+      const base = metadata('delete', TOPIC, type);
+      return at({
+        [event]: { metadata: { ...base, old: { ...base.old!, retainOnDelete } } },
+      });
+    };
+    const run = translate('run', [retained('resourcePreEvent', true), retained('resOutputsEvent', true)]);
+    expect(run.out.map((e) => [e.name, e.operation, e.state])).toEqual([
+      ['orders-raw', 'retain', 'in_progress'],
+      ['orders-raw', 'retain', 'succeeded'],
+    ]);
+    const preview = translate('preview', [retained('resourcePreEvent', true)]);
+    expect(preview.translator.plan).toEqual([expect.objectContaining({ urn: TOPIC, operation: 'retain' })]);
+    // Without the flag (or with it false) a delete is a delete.
+    const deleted = translate('run', [
+      retained('resourcePreEvent', false),
+      retained('resOutputsEvent', false),
+    ]);
+    expect(deleted.out.map((e) => e.operation)).toEqual(['delete', 'delete']);
+  });
+
   it('cleans colour codes and markup from messages', () => {
     expect(cleanMessage('\u001b[1m\u001b[31merror\u001b[0m: <{%fg 1%}>boom<{%reset%}>\n')).toBe(
       'error: boom',

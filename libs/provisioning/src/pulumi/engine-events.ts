@@ -38,6 +38,17 @@ export function operationOf(op: OpType): ResourceOperation | undefined {
   }
 }
 
+/**
+ * The step's operation as we report it: a delete of a resource whose old state says `retainOnDelete` deletes
+ * nothing in the cloud (Pulumi only drops it from the state), so it is reported as `retain`.
+ */
+export function stepOperationOf(
+  metadata: Pick<StepEventMetadata, 'op' | 'old'>,
+): ResourceOperation | undefined {
+  const operation = operationOf(metadata.op);
+  return operation === 'delete' && metadata.old?.retainOnDelete === true ? 'retain' : operation;
+}
+
 export function summaryOf(changes: OpMap | undefined): ChangeSummary {
   const summary = emptySummary();
   if (!changes) return summary;
@@ -109,7 +120,7 @@ export class EngineEventTranslator {
     time: string,
     state: 'pending' | 'in_progress' | 'succeeded',
   ): void {
-    const operation = operationOf(metadata.op);
+    const operation = stepOperationOf(metadata);
     if (!operation) return;
     if (state === 'in_progress' && operation === 'same') return; // a same step reports only its success
     const event = { ...this.identity(metadata), operation, state, time };
@@ -130,7 +141,7 @@ export class EngineEventTranslator {
   }
 
   private failed(metadata: StepEventMetadata, time: string): void {
-    const operation = operationOf(metadata.op) ?? 'update';
+    const operation = stepOperationOf(metadata) ?? 'update';
     const identity = this.identity(metadata);
     const failure: FailedResource = {
       urn: identity.urn,
