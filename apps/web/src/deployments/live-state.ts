@@ -241,6 +241,8 @@ const IN_PROGRESS_LABEL: Record<string, string> = {
   replace: 'replacing',
   read: 'reading',
   refresh: 'refreshing',
+  // Removed from the stack but kept in the cloud (Pulumi retainOnDelete): a pipeline's kept topics.
+  retain: 'retaining',
 };
 const DONE_LABEL: Record<string, string> = {
   create: 'created',
@@ -250,6 +252,7 @@ const DONE_LABEL: Record<string, string> = {
   read: 'read',
   refresh: 'refreshed',
   same: 'unchanged',
+  retain: 'kept (no longer managed)',
 };
 
 /** A resource's state in words: waiting, creating, created, failed (and the update/delete equivalents). */

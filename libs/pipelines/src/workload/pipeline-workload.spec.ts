@@ -84,28 +84,6 @@ describe('a pipeline as the infra program deploys it', () => {
     expect(workload.paused).toBe(true);
     expect(JSON.stringify(workload)).not.toContain('t0ken');
   });
-});
-
-describe('pipeline secrets', () => {
-  it('seals them bound to the pipeline, shows them as { set: true }, and keeps them on { set: true }', () => {
-    const id = randomUUID();
-    const sealed = sealSecrets(spec(), id, cipher);
-    expect(JSON.stringify(sealed)).not.toContain('t0ken');
-    expect(redactSecrets(sealed).stages[2].options.headers).toEqual({ Authorization: { set: true } });
-
-    const resent = sealSecrets(redactSecrets(sealed), id, cipher, sealed);
-    expect(resent.stages[2].options.headers).toEqual(sealed.stages[2].options.headers);
-    // Without a stored value there is nothing to keep.
-    expect(() => sealSecrets(redactSecrets(sealed), id, cipher)).toThrow(/no stored one/);
-    // Sealed for another pipeline: it does not open here.
-    const other = randomUUID();
-    expect(() =>
-      toPipelineWorkload(
-        { id: other, spec: sealed },
-        { image: IMAGE, paused: false, retainTopics: true, cipher },
-      ),
-    ).toThrow(/failed authentication/);
-  });
 
   it('prepares a delete with topics: no stage left, every topic of the desired and applied spec released', () => {
     const id = randomUUID();
@@ -127,5 +105,27 @@ describe('pipeline secrets', () => {
       ['orders.dedupe', false],
     ]);
     expect(JSON.stringify(workload)).not.toContain('t0ken');
+  });
+});
+
+describe('pipeline secrets', () => {
+  it('seals them bound to the pipeline, shows them as { set: true }, and keeps them on { set: true }', () => {
+    const id = randomUUID();
+    const sealed = sealSecrets(spec(), id, cipher);
+    expect(JSON.stringify(sealed)).not.toContain('t0ken');
+    expect(redactSecrets(sealed).stages[2].options.headers).toEqual({ Authorization: { set: true } });
+
+    const resent = sealSecrets(redactSecrets(sealed), id, cipher, sealed);
+    expect(resent.stages[2].options.headers).toEqual(sealed.stages[2].options.headers);
+    // Without a stored value there is nothing to keep.
+    expect(() => sealSecrets(redactSecrets(sealed), id, cipher)).toThrow(/no stored one/);
+    // Sealed for another pipeline: it does not open here.
+    const other = randomUUID();
+    expect(() =>
+      toPipelineWorkload(
+        { id: other, spec: sealed },
+        { image: IMAGE, paused: false, retainTopics: true, cipher },
+      ),
+    ).toThrow(/failed authentication/);
   });
 });

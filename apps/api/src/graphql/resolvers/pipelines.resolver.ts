@@ -118,8 +118,9 @@ export class PipelinesResolver {
   @RequireRole(Role.MEMBER)
   @Mutation(() => PipelineWithOperationModel, {
     description:
-      'Removes the pipeline’s runners and users. Its topics stay in the cluster unless deleteTopics. A pipeline ' +
-      'never deployed is DELETED at once.',
+      'Removes the pipeline’s runners and users. Its topics stay in the cluster unless deleteTopics, which takes ' +
+      'two PIPELINE operations: the first removes the runners and users and releases the topics, the second ' +
+      'deletes them (the pipeline stays DELETING until then). A pipeline never deployed is DELETED at once.',
   })
   async deletePipeline(
     @CurrentPrincipal() principal: Principal,
