@@ -1,156 +1,17 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectConfig, type AppConfig } from '@streamplane/config';
 import { channelFor, parseDeploymentEvent, type DeploymentEvent } from '@streamplane/deployments';
 import { Metrics } from '@streamplane/observability';
-import Redis from 'ioredis';
-import { EventStream } from './event-stream';
+import { OrgChannelBus } from './org-channel-bus';
 
-type Listener = (event: DeploymentEvent) => void;
-
-/** Events buffered for one subscriber that is not reading; beyond this it is ended (it re-reads on reconnect). */
-const SUBSCRIBER_BUFFER = 1_000;
-
-/**
- * Fans the organizations' live-status channels out to this replica's GraphQL subscriptions.
- *
- * One Redis connection per api process, in subscriber mode, SUBSCRIBEd to exactly the channels of the
- * organizations that have a subscriber here: the first subscriber of an organization subscribes its channel,
- * the last one to leave unsubscribes it. Every replica does the same, so an event published once reaches
- * the subscribers of every replica. Messages are validated; a malformed one is logged and dropped.
- *
- * Why not Mercurius' emitter with mqemitter-redis: its wire format is its own msgpack envelope, so the
- * provisioner would have to publish through mqemitter too instead of the plain JSON of the event contract
- * (libs/deployments/src/events), and it PSUBSCRIBEs patterns. A Map of listeners over one ioredis
- * subscriber is smaller and keeps the contract a plain `PUBLISH channel json`.
- */
+/** Deployments' live status (libs/deployments/src/events) to this replica's subscriptions. */
 @Injectable()
-export class DeploymentEventBus implements OnModuleDestroy {
-  private readonly logger = new Logger(DeploymentEventBus.name);
-  private subscriber?: Redis;
-  /** Listeners by organization id; an organization is in the map exactly while its channel is subscribed. */
-  private readonly listeners = new Map<string, Set<Listener>>();
-  /** The SUBSCRIBE of an organization's channel, so that later listeners wait for the same one. */
-  private readonly subscribed = new Map<string, Promise<unknown>>();
-  private readonly orgOfChannel = new Map<string, string>();
-  private closed = false;
-
-  constructor(
-    @InjectConfig() private readonly config: AppConfig,
-    private readonly metrics: Metrics,
-  ) {}
-
-  /**
-   * A stream of `orgId`'s events that pass `accept`, open once the channel is subscribed (events published
-   * after this resolves are delivered, in publication order). Ending the stream (`return()`) leaves.
-   */
-  async stream(
-    orgId: string,
-    accept: (event: DeploymentEvent) => boolean,
-    onEnd: () => void = () => undefined,
-  ): Promise<EventStream<DeploymentEvent>> {
-    if (this.closed) throw new Error('The deployment event bus is shut down');
-    const stream: EventStream<DeploymentEvent> = new EventStream<DeploymentEvent>(SUBSCRIBER_BUFFER, {
-      onOverflow: () => {
-        this.metrics.liveEventsDropped.inc({ reason: 'slow_subscriber' });
-        this.logger.warn({ orgId }, 'A subscriber fell too far behind; ending its subscription');
-      },
-      onEnd: () => {
-        this.leave(orgId, listener);
-        onEnd();
-      },
+export class DeploymentEventBus extends OrgChannelBus<DeploymentEvent> {
+  constructor(@InjectConfig() config: AppConfig, metrics: Metrics) {
+    super(config, metrics, {
+      kind: 'deployment',
+      channelOf: (orgId) => channelFor(config, orgId),
+      parse: parseDeploymentEvent,
     });
-    const listener: Listener = (event) => {
-      if (accept(event)) stream.push(event);
-    };
-    try {
-      await this.join(orgId, listener);
-    } catch (error) {
-      this.leave(orgId, listener); // the stream was never handed out: no onEnd
-      throw error;
-    }
-    return stream;
-  }
-
-  /** Organizations whose channel this replica is subscribed to (for tests and diagnostics). */
-  get organizations(): string[] {
-    return [...this.listeners.keys()];
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    const subscriber = this.subscriber;
-    this.subscriber = undefined;
-    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
-  }
-
-  private async join(orgId: string, listener: Listener): Promise<void> {
-    let listeners = this.listeners.get(orgId);
-    if (!listeners) {
-      listeners = new Set();
-      this.listeners.set(orgId, listeners);
-      const channel = channelFor(this.config, orgId);
-      this.orgOfChannel.set(channel, orgId);
-      // Commands on one connection run in order, so a SUBSCRIBE issued after an UNSUBSCRIBE of the same
-      // channel (the last subscriber left, a new one came) leaves it subscribed.
-      const subscribing = this.connection().subscribe(channel);
-      this.subscribed.set(orgId, subscribing);
-      subscribing.catch((error: unknown) => {
-        this.logger.error({ err: error, orgId }, 'Could not subscribe to the deployment events channel');
-      });
-    }
-    listeners.add(listener);
-    await this.subscribed.get(orgId);
-  }
-
-  private leave(orgId: string, listener: Listener): void {
-    const listeners = this.listeners.get(orgId);
-    if (!listeners?.delete(listener) || listeners.size > 0) return;
-    this.listeners.delete(orgId);
-    this.subscribed.delete(orgId);
-    const channel = channelFor(this.config, orgId);
-    this.orgOfChannel.delete(channel);
-    this.subscriber?.unsubscribe(channel).catch((error: unknown) => {
-      if (!this.closed)
-        this.logger.warn({ err: error, orgId }, 'Could not unsubscribe from the deployment events channel');
-    });
-  }
-
-  private connection(): Redis {
-    if (!this.subscriber) {
-      // No keyPrefix: it does not apply to channels; channelFor() prefixes them. ioredis re-subscribes
-      // after a reconnect; events published meanwhile are lost, which the contract allows.
-      const subscriber = new Redis(this.config.redis.url, { maxRetriesPerRequest: null });
-      subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
-      subscriber.on('error', (error: unknown) => {
-        this.logger.warn({ err: error }, 'Redis subscriber connection error (ioredis reconnects)');
-      });
-      this.subscriber = subscriber;
-    }
-    return this.subscriber;
-  }
-
-  private deliver(channel: string, message: string): void {
-    const orgId = this.orgOfChannel.get(channel);
-    const listeners = orgId ? this.listeners.get(orgId) : undefined;
-    if (!orgId || !listeners) return; // the last subscriber left while the message was in flight
-    const parsed = parseDeploymentEvent(message);
-    if (!parsed.ok) {
-      this.metrics.liveEventsDropped.inc({ reason: 'malformed' });
-      this.logger.warn(
-        { channel, problem: parsed.problem, message: message.slice(0, 500) },
-        'Dropped a malformed deployment event',
-      );
-      return;
-    }
-    if (parsed.event.orgId !== orgId) {
-      // A publisher bug; never let it carry one organization's event to another's subscribers.
-      this.metrics.liveEventsDropped.inc({ reason: 'wrong_channel' });
-      this.logger.error(
-        { channel, eventOrgId: parsed.event.orgId },
-        "Dropped a deployment event published on another organization's channel",
-      );
-      return;
-    }
-    for (const listener of listeners) listener(parsed.event);
   }
 }
