@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { ClientAuthentication } from '@streamplane/deployment-spec';
 import { AGENT_NAME } from './names';
+import { httpHealthProbes, restrictedContainerSecurity } from './container-defaults';
 
 export interface StreamplaneAgentArgs {
   deploymentId: string;
@@ -162,33 +163,8 @@ export class StreamplaneAgent extends pulumi.ComponentResource {
                     requests: { cpu: '50m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
                     limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '1Gi' },
                   },
-                  securityContext: {
-                    runAsNonRoot: true,
-                    runAsUser: AGENT_UID,
-                    allowPrivilegeEscalation: false,
-                    privileged: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ['ALL'] },
-                    seccompProfile: { type: 'RuntimeDefault' },
-                  },
-                  // Started = its HTTP server is up; ready = it can reach Kafka; live = its loop is not stuck.
-                  startupProbe: {
-                    httpGet: { path: '/healthz', port: 'http' },
-                    periodSeconds: 5,
-                    failureThreshold: 24,
-                  },
-                  readinessProbe: {
-                    httpGet: { path: '/readyz', port: 'http' },
-                    periodSeconds: 10,
-                    timeoutSeconds: 3,
-                    failureThreshold: 3,
-                  },
-                  livenessProbe: {
-                    httpGet: { path: '/healthz', port: 'http' },
-                    periodSeconds: 20,
-                    timeoutSeconds: 3,
-                    failureThreshold: 3,
-                  },
+                  securityContext: restrictedContainerSecurity(AGENT_UID),
+                  ...httpHealthProbes(),
                   volumeMounts: [
                     { name: 'agent-token', mountPath: dirname(AGENT_PATHS.token), readOnly: true },
                     { name: 'kafka-user', mountPath: AGENT_PATHS.kafkaCredentials, readOnly: true },

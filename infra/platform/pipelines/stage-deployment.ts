@@ -5,6 +5,7 @@ import type { PipelineKafkaAccess } from './kafka-access';
 import { PIPELINE_STAGE_POD_LABEL } from './names';
 import { AUTO_OFFSET_RESET, STAGE_HTTP_PORT, STAGE_PATHS, STAGE_RUNNER_UID } from './stage-runner-contract';
 import type { StageSettings } from './stage-settings';
+import { httpHealthProbes, restrictedContainerSecurity } from '../container-defaults';
 
 export interface StageDeploymentArgs {
   objectName: string;
@@ -85,33 +86,8 @@ export function stageDeployment(
                   requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '32Mi' },
                   limits: { cpu: '1', memory: '512Mi', 'ephemeral-storage': '256Mi' },
                 },
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser: STAGE_RUNNER_UID,
-                  allowPrivilegeEscalation: false,
-                  privileged: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
-                // Started = its HTTP server is up; ready = connected to Kafka; live = its loop is not stuck.
-                startupProbe: {
-                  httpGet: { path: '/healthz', port: 'http' },
-                  periodSeconds: 5,
-                  failureThreshold: 24,
-                },
-                readinessProbe: {
-                  httpGet: { path: '/readyz', port: 'http' },
-                  periodSeconds: 10,
-                  timeoutSeconds: 3,
-                  failureThreshold: 3,
-                },
-                livenessProbe: {
-                  httpGet: { path: '/healthz', port: 'http' },
-                  periodSeconds: 20,
-                  timeoutSeconds: 3,
-                  failureThreshold: 3,
-                },
+                securityContext: restrictedContainerSecurity(STAGE_RUNNER_UID),
+                ...httpHealthProbes(),
                 volumeMounts: [
                   { name: 'stage-config', mountPath: STAGE_PATHS.configDir, readOnly: true },
                   { name: 'kafka-cluster-ca', mountPath: STAGE_PATHS.kafkaClusterCaDir, readOnly: true },
