@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@streamplane/config';
 import { PrismaService, RedisService } from '@streamplane/db';
 import { createLogger, Metrics, PinoNestLogger } from '@streamplane/observability';
-import type { WorkerHealth } from '@streamplane/workers';
+import { storeAndWorkerChecks, type WorkerHealth } from '@streamplane/workers';
 import type { DestinationStream } from 'pino';
 import { BillingWorker } from './billing.worker';
 import { BillingWorkerModule } from './billing-worker.module';
@@ -40,14 +40,14 @@ export async function startBilling(config: AppConfig, options: BillingOptions = 
   metrics.observeRollupLag(() => rollupLagSeconds(prisma));
   const health: WorkerHealth = {
     metrics,
-    checks: {
+    checks: storeAndWorkerChecks({
       postgres: () => prisma.$queryRaw`SELECT 1`,
       redis: () => redis.ping(),
-      worker: () => {
-        if (!worker.isRunning()) throw new Error('the billing worker is not running');
-      },
-    },
+      worker: 'billing',
+      isRunning: () => worker.isRunning(),
+    }),
   };
+
   let closing: Promise<void> | undefined;
   return {
     app,

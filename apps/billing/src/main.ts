@@ -1,4 +1,3 @@
-import { startTracing } from '@streamplane/observability';
 import { runWorkerProcess } from '@streamplane/workers';
 import { startBilling } from './create-billing';
 
@@ -11,22 +10,7 @@ import { startBilling } from './create-billing';
  */
 runWorkerProcess({
   name: 'billing',
-  start: async (config) => {
-    // Before the worker is built, so that whatever it traces goes to this provider.
-    const tracing = startTracing({ serviceName: 'streamplane-billing', config });
-    const worker = await startBilling(config);
-    return {
-      ...worker,
-      // Tracing last, so the spans of the jobs stopped on the way out are flushed too.
-      close: async () => {
-        try {
-          await worker.close();
-        } finally {
-          await tracing.shutdown();
-        }
-      },
-    };
-  },
+  start: (config) => startBilling(config),
   shutdownTimeoutSeconds: (config) => config.billing.shutdownTimeoutSeconds,
   onSignal: 'stopping the running jobs, then closing connections',
 });

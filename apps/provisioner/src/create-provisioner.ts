@@ -10,7 +10,7 @@ import {
   type ClusterHealthProbe,
 } from '@streamplane/deployments';
 import type { StackEngine } from '@streamplane/provisioning';
-import type { WorkerHealth } from '@streamplane/workers';
+import { storeAndWorkerChecks, type WorkerHealth } from '@streamplane/workers';
 import { Queue } from 'bullmq';
 import type { DestinationStream } from 'pino';
 import { oldestRunningOperationSeconds } from './oldest-running-operation';
@@ -70,14 +70,14 @@ export async function startProvisioner(
   metrics.observeOldestRunningOperation(() => oldestRunningOperationSeconds(prisma));
   const health: WorkerHealth = {
     metrics,
-    checks: {
+    checks: storeAndWorkerChecks({
       postgres: () => prisma.$queryRaw`SELECT 1`,
       redis: () => redis.ping(),
-      worker: () => {
-        if (!worker.isRunning()) throw new Error('the provisioning worker is not running');
-      },
-    },
+      worker: 'provisioning',
+      isRunning: () => worker.isRunning(),
+    }),
   };
+
   let closing: Promise<void> | undefined;
   return {
     app,

@@ -1,4 +1,3 @@
-import { startTracing } from '@streamplane/observability';
 import { runWorkerProcess } from '@streamplane/workers';
 import { startProvisioner } from './create-provisioner';
 
@@ -10,22 +9,7 @@ import { startProvisioner } from './create-provisioner';
  */
 runWorkerProcess({
   name: 'provisioner',
-  start: async (config) => {
-    // Before the worker is built: its job spans (and their StackEngine children) go to this provider.
-    const tracing = startTracing({ serviceName: 'streamplane-provisioner', config });
-    const worker = await startProvisioner(config);
-    return {
-      ...worker,
-      // Tracing last, so the spans of the jobs handed back on the way out are flushed too.
-      close: async () => {
-        try {
-          await worker.close();
-        } finally {
-          await tracing.shutdown();
-        }
-      },
-    };
-  },
+  start: (config) => startProvisioner(config),
   shutdownTimeoutSeconds: (config) => config.provisioning.shutdownTimeoutSeconds,
   onSignal: 'handing running operations back, then closing connections',
 });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, type AppConfig, type WorkerName } from '@streamplane/config';
+import { startTracing } from '@streamplane/observability';
 import { startWorkerEndpoints, type WorkerHealth } from './worker-endpoints';
 
 export interface WorkerProcessOptions {
@@ -17,8 +18,27 @@ export interface WorkerProcessOptions {
 }
 
 /**
+ * Tracing starts before the worker is built (its job spans, and the StackEngine's, go to this provider) and
+ * shuts down after it closed (the spans of the jobs handed back on the way out are flushed too).
+ */
+async function startTraced(options: WorkerProcessOptions, config: AppConfig) {
+  const tracing = startTracing({ serviceName: `streamplane-${options.name}`, config });
+  const worker = await options.start(config);
+  return {
+    health: worker.health,
+    close: async () => {
+      try {
+        await worker.close();
+      } finally {
+        await tracing.shutdown();
+      }
+    },
+  };
+}
+
+/**
  * The life of a worker process (provisioner, billing): a bad configuration exits 78 (EX_CONFIG) naming each
- * variable; /healthz, /readyz and /metrics are served on HOST and the worker's port (config.workerHttp) from
+ * variable; traces go out over OTLP when configured (service `streamplane-<name>`); /healthz, /readyz and /metrics are served on HOST and the worker's port (config.workerHttp) from
  * before the worker connects until it exits (a port in use exits 1 before any job is taken); SIGTERM/SIGINT
  * turn /readyz to 503, close the worker and exit 0; a second signal, or a shutdown longer than the
  * timeout, exits 1 at once — whatever was running is recovered by the queue and by PostgreSQL (rolled-back
@@ -41,7 +61,7 @@ export function runWorkerProcess(options: WorkerProcessOptions): void {
       host: config.workerHttp.host,
       port: config.workerHttp.port[options.name],
     });
-    const worker = await options.start(config);
+    const worker = await startTraced(options, config);
     endpoints.serve(worker.health);
     new Logger('WorkerEndpoints').log(
       { url: endpoints.url, port: endpoints.port },

@@ -5,6 +5,25 @@ import type { Metrics } from '@streamplane/observability';
 /** One readiness check: resolves when fine, throws (or rejects) with the reason otherwise. */
 export type ReadinessCheck = () => unknown;
 
+/**
+ * The checks every worker's /readyz runs: PostgreSQL and Redis answer, and its BullMQ worker is running.
+ */
+export function storeAndWorkerChecks(stores: {
+  postgres: () => Promise<unknown>;
+  redis: () => Promise<unknown>;
+  /** Which worker, for the reason /readyz gives. */
+  worker: string;
+  isRunning: () => boolean;
+}): Record<string, ReadinessCheck> {
+  return {
+    postgres: stores.postgres,
+    redis: stores.redis,
+    worker: () => {
+      if (!stores.isRunning()) throw new Error(`the ${stores.worker} worker is not running`);
+    },
+  };
+}
+
 /** What a started worker exposes over HTTP. */
 export interface WorkerHealth {
   /** The process' registry, served on /metrics. */
