@@ -297,6 +297,7 @@ export function PipelinePage() {
               <Table aria-label="Pipeline operations" verticalSpacing="xs">
                 <Table.Thead>
                   <Table.Tr>
+                    <Table.Th>Change</Table.Th>
                     <Table.Th>Queued</Table.Th>
                     <Table.Th>Status</Table.Th>
                     <Table.Th>Duration</Table.Th>
@@ -314,6 +315,7 @@ export function PipelinePage() {
                         : operation.status;
                     return (
                       <Table.Tr key={operation.id}>
+                        <Table.Td>{operation.change ?? '—'}</Table.Td>
                         <Table.Td>
                           <RelativeTime value={operation.queuedAt} />
                           {operation.attempt > 1 ? ` · attempt ${operation.attempt}` : ''}

@@ -98,6 +98,7 @@ export const pipelineQuery = graphql(`
       operations(first: 10) {
         id
         type
+        change
         status
         attempt
         generation

@@ -31,13 +31,19 @@ export function simulatedReplicationHealth(
         observedAt: now.toISOString(),
         sourceDeploymentId: flow.from,
         topics: spec.topics.map((topic) => ({
-          topic: topic.replace(/\*$/, ''),
+          topic: exampleTopicOf(topic),
           lag: smallNumber(`${link.id}|${flow.from}|${topic}|${minute}`, 50),
         })),
         lastCheckpointAgeSeconds: 5 + smallNumber(`${link.id}|${flow.from}|cp|${minute}`, 25),
         lastHeartbeatAgeSeconds: null,
       },
     }));
+}
+
+/** A topic a selection mirrors: the name itself, or one topic a prefix (`payments.*`) or `*` selects. */
+function exampleTopicOf(selection: string): string {
+  if (!selection.endsWith('*')) return selection;
+  return `${selection.slice(0, -1)}events`;
 }
 
 function smallNumber(seed: string, max: number): number {

@@ -102,7 +102,7 @@ describe('a deployment’s replication workload', () => {
     );
     expect(reports.map((r) => [r.reportingDeploymentId, r.report.sourceDeploymentId])).toEqual([[B, A]]);
     expect(ReplicationHealth.safeParse(reports[0].report).success).toBe(true);
-    expect(reports[0].report.topics.map((t) => t.topic)).toEqual(['orders', 'payments.']);
+    expect(reports[0].report.topics.map((t) => t.topic)).toEqual(['orders', 'payments.events']);
     expect(simulatedReplicationHealth({ id: LINK, status: 'DELETED', spec: spec([]) }, now)).toEqual([]);
   });
 });

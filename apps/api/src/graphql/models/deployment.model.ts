@@ -143,6 +143,13 @@ export class OperationModel {
   @Field(() => ID, { nullable: true }) retryOfId!: string | null;
   @Field(() => ID, { nullable: true, description: 'The pipeline a PIPELINE operation changes.' })
   pipelineId!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'What a PIPELINE operation does: deploy, update, pause, resume, delete; a delete with its topics runs ' +
+      '`delete: release topics`, then `delete: delete topics`.',
+  })
+  change!: string | null;
   @Field(() => Boolean, { description: 'Brokers go down: a KafkaRebalance moves replicas off them first.' })
   rebalanceFirst!: boolean;
   @Field(() => String, { nullable: true }) errorCode!: string | null;

@@ -330,6 +330,7 @@ export function operationModel(row: Operation): OperationModel {
     attempt: row.attempt,
     retryOfId: row.retryOfId,
     pipelineId: row.pipelineId,
+    change: pipelineChangeOf(row),
     rebalanceFirst: Boolean(input.rebalance),
     errorCode: row.errorCode,
     errorMessage: row.errorMessage,
@@ -339,6 +340,16 @@ export function operationModel(row: Operation): OperationModel {
     finishedAt: row.finishedAt,
     cancelRequestedAt: row.cancelRequestedAt,
   };
+}
+
+/** A PIPELINE operation's change in words (its input's action and delete phase); null for the others. */
+function pipelineChangeOf(row: Operation): string | null {
+  if (row.type !== 'PIPELINE') return null;
+  const input = (row.input ?? {}) as { action?: string; phase?: string };
+  if (!input.action) return null;
+  if (input.phase === 'PREPARE') return `${input.action}: release topics`;
+  if (input.phase === 'REMOVE') return `${input.action}: delete topics`;
+  return input.action;
 }
 
 function resourceEventModel(row: ResourceEvent): ResourceEventModel {
