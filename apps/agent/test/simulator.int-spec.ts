@@ -33,6 +33,10 @@ import { ManualClock } from '../src/testing/fake-kafka-admin';
  * restarted simulator, a spool replayed after an outage — is deduplicated, not counted twice.
  */
 
+// A tick simulates every running local deployment of this jest worker's database, other files' too (a
+// hundred after the tenant-isolation scale test): a test of many ticks can take a minute on a busy machine.
+jest.setTimeout(180_000);
+
 /** What the injected fetch does to the next ingest requests (the simulator's view of the network). */
 let network: 'up' | 'down' | 'lose-next-response' = 'up';
 const flakyFetch: typeof fetch = async (input, init) => {
@@ -192,19 +196,6 @@ describe('the simulated agents', () => {
     for (const asset of assets) expect(asset.uniqueKey).toMatch(/^sensor-/);
   });
 
-  it("reports each local replication link's health from the deployment it mirrors into", async () => {
-    const link = await linkedPair(api, owner, await linkCloudAccount(owner), 'ACTIVE');
-    await agent.simulator.tick(nextMoment());
-    // The new deployments are picked up on this tick; their MirrorMaker 2 reports from the next one.
-    await agent.simulator.tick(nextMoment());
-    const health = await api.app.get(ReplicationHealthStore).read(link.linkId);
-    expect([...health.keys()]).toEqual([link.sourceId]);
-    expect(health.get(link.sourceId)).toMatchObject({
-      reportedBy: link.targetId,
-      report: { linkId: link.linkId, sourceDeploymentId: link.sourceId },
-    });
-  });
-
   it('moves throughput and lag from one interval to the next', async () => {
     const store = api.app.get(PipelineCheckpointStore);
     const lags: number[] = [];
@@ -296,6 +287,19 @@ describe('the simulated agents', () => {
     expect(
       logs.some((line) => line.includes('its simulated agent stopped') && line.includes(deploymentId)),
     ).toBe(true);
+  });
+
+  it("reports each local replication link's health from the deployment it mirrors into", async () => {
+    const link = await linkedPair(api, owner, await linkCloudAccount(owner), 'ACTIVE');
+    await agent.simulator.tick(nextMoment());
+    // The new deployments are picked up on this tick; their MirrorMaker 2 reports from the next one.
+    await agent.simulator.tick(nextMoment());
+    const health = await api.app.get(ReplicationHealthStore).read(link.linkId);
+    expect([...health.keys()]).toEqual([link.sourceId]);
+    expect(health.get(link.sourceId)).toMatchObject({
+      reportedBy: link.targetId,
+      report: { linkId: link.linkId, sourceDeploymentId: link.sourceId },
+    });
   });
 
   it('says in every log line that it is a simulation', () => {
