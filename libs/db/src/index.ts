@@ -1,6 +1,7 @@
 export * from './db.module';
 export * from './prisma.service';
 export * from './redis.service';
+export * from './redis/newest-wins-hash';
 export * from './migrations/migrate';
 export { Prisma } from './generated/prisma/client';
 export type {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PipelineCheckpoint } from '@streamplane/agent-protocol';
-import { PrismaService, RedisService } from '@streamplane/db';
+import { PrismaService, RedisService, setHashFieldIfNewer } from '@streamplane/db';
 import { PipelineLivePublisher } from '../live/pipeline-live-publisher';
 import type { PipelineSpec } from '../spec/pipeline-spec';
 
@@ -11,23 +11,6 @@ const CHECKPOINT_TTL_SECONDS = 7 * 24 * 3600;
 /** How long which deployment a pipeline belongs to is remembered in-process (a deleted one stops counting then). */
 const OWNER_CACHE_MS = 30_000;
 const OWNER_CACHE_MAX = 10_000;
-
-/**
- * Writes the stage's checkpoint only when the stored one has a lower sequence, atomically: a late or re-sent
- * report never overwrites a newer one. KEYS[1] the pipeline's hash; ARGV: stage, sequence, JSON, TTL.
- */
-const RECORD_IF_NEWER = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current then
-  local ok, decoded = pcall(cjson.decode, current)
-  if ok and type(decoded) == 'table' and tonumber(decoded.sequence) and tonumber(decoded.sequence) >= tonumber(ARGV[2]) then
-    return 0
-  end
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
-return 1
-`;
 
 interface Owner {
   orgId: string;
@@ -66,16 +49,15 @@ export class PipelineCheckpointStore {
     if (owner && !owner.stages.has(checkpoint.stage)) owner = await this.ownerOf(checkpoint.pipelineId, true);
     if (!owner || owner.orgId !== orgId || owner.deploymentId !== deploymentId) return 'unknown-pipeline';
     if (!owner.stages.has(checkpoint.stage)) return 'unknown-pipeline';
-    const stored = (await this.redis.eval(
-      RECORD_IF_NEWER,
-      1,
-      pipelineCheckpointsKey(checkpoint.pipelineId),
-      checkpoint.stage,
-      String(checkpoint.sequence),
-      JSON.stringify(checkpoint),
-      String(CHECKPOINT_TTL_SECONDS),
-    )) as number;
-    if (stored !== 1) return 'stale';
+    // A late or re-sent report (a lower sequence) never overwrites a newer one.
+    const stored = await setHashFieldIfNewer(this.redis, {
+      key: pipelineCheckpointsKey(checkpoint.pipelineId),
+      field: checkpoint.stage,
+      value: checkpoint,
+      orderProperty: 'sequence',
+      ttlSeconds: CHECKPOINT_TTL_SECONDS,
+    });
+    if (!stored) return 'stale';
     await this.live.publish({
       kind: 'PIPELINE_CHECKPOINT',
       orgId,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ReplicationHealth } from '@streamplane/agent-protocol';
-import { PrismaService, RedisService } from '@streamplane/db';
+import { PrismaService, RedisService, setHashFieldIfNewer } from '@streamplane/db';
 
 export type ReplicationHealthRecordResult = 'stored' | 'stale' | 'unknown-link';
 
@@ -8,24 +8,6 @@ export type ReplicationHealthRecordResult = 'stored' | 'stale' | 'unknown-link';
 const HEALTH_TTL_SECONDS = 7 * 24 * 3600;
 const LINK_CACHE_MS = 30_000;
 const LINK_CACHE_MAX = 10_000;
-
-/**
- * Writes the report only when the stored one for the same direction was observed earlier, atomically, so a
- * late or re-sent report never overwrites a newer one. KEYS[1] the link's hash; ARGV: direction (source
- * deployment id), observedAt in ms, JSON, TTL.
- */
-const RECORD_IF_NEWER = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current then
-  local ok, decoded = pcall(cjson.decode, current)
-  if ok and type(decoded) == 'table' and tonumber(decoded.observedAtMs) and tonumber(decoded.observedAtMs) >= tonumber(ARGV[2]) then
-    return 0
-  end
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
-return 1
-`;
 
 export const replicationHealthKey = (linkId: string): string => `replication-health:${linkId}`;
 
@@ -70,16 +52,15 @@ export class ReplicationHealthStore {
       return 'unknown-link';
     }
     const observedAtMs = Date.parse(parsed.data.observedAt);
-    const stored = (await this.redis.eval(
-      RECORD_IF_NEWER,
-      1,
-      replicationHealthKey(parsed.data.linkId),
-      from,
-      String(observedAtMs),
-      JSON.stringify({ report: parsed.data, reportedBy: deploymentId, observedAtMs }),
-      String(HEALTH_TTL_SECONDS),
-    )) as number;
-    return stored === 1 ? 'stored' : 'stale';
+    // Per direction, the newest observation wins: a late or re-sent report never overwrites a newer one.
+    const stored = await setHashFieldIfNewer(this.redis, {
+      key: replicationHealthKey(parsed.data.linkId),
+      field: from,
+      value: { report: parsed.data, reportedBy: deploymentId, observedAtMs },
+      orderProperty: 'observedAtMs',
+      ttlSeconds: HEALTH_TTL_SECONDS,
+    });
+    return stored ? 'stored' : 'stale';
   }
 
   /** The latest report per direction (key: the deployment the records come from). */
