@@ -21,11 +21,11 @@ const GIB = 2 ** 30;
 /** Simulated time advances in steps of at most this (the model is integrated, not solved). */
 const STEP_MS = 1_000;
 /**
- * Consumers commit their offsets every this many steps (Kafka's auto-commit is 5 s): what they processed
- * since is still counted as lag, so a consumer that keeps up shows a small lag that follows the traffic,
- * as a real one does, rather than a flat 0.
+ * A consumer's committed offset trails what it has processed by this many steps (records fetched and in
+ * flight, auto-commit every few seconds): under flow a consumer that keeps up still shows a small lag that
+ * follows the traffic, as a real one does, rather than a flat 0 — whenever the agent happens to read it.
  */
-const COMMIT_EVERY_STEPS = 5;
+const COMMIT_DELAY_STEPS = 5;
 
 /**
  * SIMULATION. A `local` deployment's Kafka cluster and Prometheus, made up: it answers the same kafkajs
@@ -42,9 +42,8 @@ export class SimulatedDataPlane implements KafkaAdminReads, PrometheusSource {
   private readonly written = new Map<string, number>();
   /** Messages each consumer group has processed. */
   private readonly consumed = new Map<string, number>();
-  /** Messages each consumer group has committed (its processed count at its last commit). */
-  private readonly committed = new Map<string, number>();
-  private steps = 0;
+  /** Each consumer group's processed count over the last COMMIT_DELAY_STEPS steps, oldest first. */
+  private readonly recentlyConsumed = new Map<string, number[]>();
   private lastMonotonicMs: number;
 
   constructor(
@@ -117,7 +116,7 @@ export class SimulatedDataPlane implements KafkaAdminReads, PrometheusSource {
 
   fetchOffsets(options: { groupId: string; topics?: string[] }): ReturnType<KafkaAdminReads['fetchOffsets']> {
     this.advance();
-    const consumed = this.committed.get(options.groupId);
+    const consumed = this.recentlyConsumed.get(options.groupId)?.[0];
     return Promise.resolve(
       (options.topics ?? []).map((topic) => {
         const count = this.partitionCounts().get(topic) ?? 0;
@@ -198,9 +197,11 @@ export class SimulatedDataPlane implements KafkaAdminReads, PrometheusSource {
         nominal *= selectivity;
       }
     }
-    this.steps += 1;
-    if (this.steps % COMMIT_EVERY_STEPS === 0) {
-      for (const [group, processed] of this.consumed) this.committed.set(group, processed);
+    for (const [group, processed] of this.consumed) {
+      const history = this.recentlyConsumed.get(group) ?? [];
+      history.push(processed);
+      if (history.length > COMMIT_DELAY_STEPS) history.shift();
+      this.recentlyConsumed.set(group, history);
     }
   }
 
